@@ -1,0 +1,76 @@
+# Wattwerk — the two commands a newcomer types are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: uv-bootstrap help install demo test lint lint-fix check-migrations pytest browser-deps lock vendor clean
+
+help:
+	@echo "make demo   - install, migrate, load demo data, run web server and worker (Ctrl-C stops both)"
+	@echo "make test   - lint, migrations check and the whole test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
+	@echo "make lock   - recompile the hash-checked lock files from pyproject.toml"
+
+uv-bootstrap:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml | uv-bootstrap
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), f"Python 3.12 needed, found {sys.version}"'
+	@test -x $(BIN)/python || $(UV) venv --quiet --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(VENV)
+	$(UV) pip sync --quiet --require-hashes --python $(BIN)/python requirements-dev.lock
+	$(UV) pip install --quiet --no-deps --python $(BIN)/python -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lock: uv-bootstrap
+	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.12 -q -o requirements.lock
+	$(UV) pip compile pyproject.toml --group test --group lint --generate-hashes --python-version 3.12 -q -o requirements-dev.lock
+
+demo: install
+	@mkdir -p var
+	$(BIN)/wattwerk migrate --noinput
+	$(BIN)/wattwerk load_demo
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/wattwerk db_worker --queue-name '*' & \
+	  $(BIN)/wattwerk runserver --noreload 127.0.0.1:8000 & \
+	  wait
+
+# Debian's chromium drives the browser tests (Playwright's own download does not work offline).
+browser-deps:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+lint-fix: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install
+	env -u DATABASE_URL $(BIN)/wattwerk makemigrations --check --dry-run
+
+pytest: install browser-deps
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== again on $${DATABASE_URL%%://*} (DATABASE_URL) =="; \
+	  $(BIN)/pytest $(PYTEST_ARGS); \
+	fi
+
+test: lint check-migrations pytest
+
+clean:
+	rm -rf $(VENV) var/test-*
+
+vendor:
+	scripts/vendor.sh

@@ -1,0 +1,1 @@
+"""Wattwerk — an open-source CRM for energy suppliers."""

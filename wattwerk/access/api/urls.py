@@ -1,0 +1,6 @@
+from wattwerk.core.api.routers import router
+
+from . import views
+
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("users", views.UserViewSet, basename="user")

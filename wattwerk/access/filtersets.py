@@ -1,0 +1,36 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from wattwerk.core.filtersets import RecordFilterSet
+
+from .models import Department, User
+
+
+class DepartmentFilterSet(RecordFilterSet):
+    search_fields = ("name", "code", "email")
+
+    parent = django_filters.ModelChoiceFilter(
+        label=_("übergeordnete Abteilung"), queryset=Department.objects.all()
+    )
+    below = django_filters.ModelChoiceFilter(
+        label=_("innerhalb von"), queryset=Department.objects.all(), method="filter_below"
+    )
+
+    class Meta:
+        model = Department
+        fields = ["q", "parent", "below"]
+
+    def filter_below(self, queryset, name, value):
+        return queryset.subtree(value) if value else queryset
+
+
+class UserFilterSet(RecordFilterSet):
+    search_fields = ("username", "first_name", "last_name", "email")
+
+    department = django_filters.ModelChoiceFilter(
+        label=_("Abteilung"), queryset=Department.objects.all()
+    )
+
+    class Meta:
+        model = User
+        fields = ["q", "department", "is_active"]

@@ -1,0 +1,31 @@
+"""The record types of this app, registered for the generic pages."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wattwerk.core.registry import registry
+
+from . import filtersets, forms, tables
+from .models import Department, User
+
+registry.register(
+    Department,
+    slug="departments",
+    form_class=forms.DepartmentForm,
+    table_class=tables.DepartmentTable,
+    filterset_class=filtersets.DepartmentFilterSet,
+    icon="bi-diagram-3",
+    menu_group=_("Organisation"),
+    detail_fields=("name", "code", "parent", "email", "description"),
+    list_select_related=("parent",),
+)
+registry.register(
+    User,
+    slug="users",
+    form_class=forms.UserForm,
+    table_class=tables.UserTable,
+    filterset_class=filtersets.UserFilterSet,
+    icon="bi-people",
+    menu_group=_("Organisation"),
+    detail_fields=("username", "first_name", "last_name", "email", "department", "is_active"),
+    list_select_related=("department",),
+)

@@ -1,0 +1,24 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from wattwerk.core.tables import RecordTable
+
+from .models import Department, User
+
+
+class DepartmentTable(RecordTable):
+    name = tables.Column(linkify=True, order_by=("path",))
+    parent = tables.Column(verbose_name=_("übergeordnet"))
+
+    class Meta(RecordTable.Meta):
+        model = Department
+        fields = ("name", "code", "parent", "email")
+
+
+class UserTable(RecordTable):
+    username = tables.Column(linkify=True)
+    department = tables.Column()
+
+    class Meta(RecordTable.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "department", "is_active")

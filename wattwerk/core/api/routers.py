@@ -1,0 +1,11 @@
+"""One router for ``/api/v1/``; each app registers its viewsets in ``<app>/api/urls.py``."""
+
+from django.utils.module_loading import autodiscover_modules
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter(trailing_slash=True)
+
+
+def api_urlpatterns() -> list:
+    autodiscover_modules("api.urls")
+    return router.urls

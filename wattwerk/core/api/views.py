@@ -1,0 +1,116 @@
+"""The base viewset of every record type: restricted querysets, ETags and If-Match."""
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
+
+from wattwerk.core import operations
+from wattwerk.core.querysets import Action
+
+from .exceptions import PreconditionFailed
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="ETag aus der letzten Antwort; passt er nicht mehr, antwortet die API mit 412.",
+)
+
+_ACTION_BY_METHOD = {
+    "GET": Action.READ,
+    "HEAD": Action.READ,
+    "OPTIONS": Action.READ,
+    "POST": Action.CREATE,
+    "PUT": Action.WRITE,
+    "PATCH": Action.WRITE,
+    "DELETE": Action.DELETE,
+}
+
+
+def etag_for(data) -> str:
+    payload = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()
+    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+
+
+@extend_schema_view(
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
+class RecordViewSet(viewsets.ModelViewSet):
+    """List, read, create, change and delete one record type.
+
+    Every response for one record carries an ``ETag``; a write whose ``If-Match`` does not match
+    the record's current ETag is refused with 412 and changes nothing.
+    """
+
+    model = None
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        action = _ACTION_BY_METHOD.get(self.request.method, Action.READ)
+        queryset = self.model.objects.restrict(self.request.user, action)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            # Readable but not writable: say so; not readable at all: 404, nothing leaks.
+            if self.request.method not in {"GET", "HEAD", "OPTIONS"}:
+                readable = self.model.objects.restrict(self.request.user, Action.READ)
+                if readable.filter(pk=self.kwargs.get(self.lookup_field)).exists():
+                    raise exceptions.PermissionDenied from None
+            raise
+
+    def with_etag(self, response: Response) -> Response:
+        response["ETag"] = etag_for(response.data)
+        return response
+
+    def check_if_match(self, instance) -> None:
+        expected = self.request.headers.get("If-Match")
+        if not expected or expected.strip() == "*":
+            return
+        current = etag_for(self.get_serializer(instance).data)
+        candidates = {tag.strip().removeprefix("W/") for tag in expected.split(",")}
+        if current not in candidates:
+            raise PreconditionFailed
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.with_etag(super().retrieve(request, *args, **kwargs))
+
+    def create(self, request, *args, **kwargs):
+        return self.with_etag(super().create(request, *args, **kwargs))
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            self.check_if_match(instance)
+            serializer = self.get_serializer(
+                instance, data=request.data, partial=kwargs.get("partial", False)
+            )
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return self.with_etag(Response(self.get_serializer(serializer.instance).data))
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            self.check_if_match(instance)
+            try:
+                operations.delete_record(
+                    instance=instance, acting_user=request.user, now=timezone.now()
+                )
+            except operations.UnableToDeleteRecord as error:
+                raise exceptions.ValidationError({"non_field_errors": [str(error)]}) from error
+        return Response(status=204)

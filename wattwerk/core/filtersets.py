@@ -1,0 +1,22 @@
+"""The base filterset: the same class filters the UI list and the API list."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """Adds a free-text search ``q`` over the record type's ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(label=_("Suche"), method="search")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)

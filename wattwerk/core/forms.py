@@ -1,0 +1,27 @@
+"""The base form of every record type: related-record pickers offer only what the user may read."""
+
+from django import forms
+
+from .querysets import Action
+
+
+class RecordForm(forms.ModelForm):
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, Action.READ)
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            field.widget.attrs.setdefault("class", css)
+
+    def _post_clean(self):
+        # Model validation runs in the operation (create_record/update_record) so that the UI and
+        # the API share one path; here only the fields are copied onto the instance.
+        opts = self._meta
+        self.instance = forms.models.construct_instance(
+            self, self.instance, opts.fields, opts.exclude
+        )

@@ -1,0 +1,135 @@
+"""Base models and the framework's own records: change history and the e-mail outbox.
+
+Business models compose the small mixins below; each mixin has one concern.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import RestrictedQuerySet
+
+
+class TimestampedModel(models.Model):
+    """Knows when it was created and last changed."""
+
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeLoggedModel(models.Model):
+    """A record whose every create, update and delete is written to the history (Verlauf).
+
+    The history is written by the operations in :mod:`wattwerk.core.operations`, never by signals,
+    so a reader sees it happen in the operation. Fields in ``changelog_exclude`` are not logged.
+    """
+
+    changelog_exclude: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class RecordPageMixin:
+    """Links a record to its page, found through the registry of record types."""
+
+    def get_absolute_url(self) -> str:
+        from .registry import registry
+
+        try:
+            return reverse(registry.for_model(type(self)).url_name("detail"), args=[self.pk])
+        except (KeyError, NoReverseMatch):
+            return ""
+
+
+class RecordModel(RecordPageMixin, ChangeLoggedModel, TimestampedModel):
+    """The base of every record type shown in lists and record pages."""
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ObjectChange(models.Model):
+    """One entry of a record's history: who changed what, when, from which department."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Angelegt")
+        UPDATE = "update", _("Geändert")
+        DELETE = "delete", _("Gelöscht")
+
+    changed_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_name = models.CharField(_("Benutzername"), max_length=150, blank=True)
+    department_name = models.CharField(_("Abteilung"), max_length=200, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("Datensatztyp"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("Datensatz-ID"), max_length=64)
+    object_repr = models.CharField(_("Datensatz"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    changes = models.JSONField(_("Änderungen"), default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("Verlaufseintrag")
+        verbose_name_plural = _("Verlauf")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.object_repr}"
+
+
+class OutboxEmail(models.Model):
+    """An e-mail waiting to leave, written in the same transaction as the change that causes it.
+
+    The worker delivers it after commit; a rolled-back change leaves no row and so no e-mail.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wartend")
+        SENDING = "sending", _("Wird gesendet")
+        SENT = "sent", _("Gesendet")
+        FAILED = "failed", _("Fehlgeschlagen")
+
+    created_at = models.DateTimeField(_("angelegt am"))
+    recipients = models.JSONField(_("Empfänger"))
+    subject = models.CharField(_("Betreff"), max_length=255)
+    body = models.TextField(_("Text"))
+    html_body = models.TextField(_("HTML-Text"), blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), db_index=True)
+    claimed_until = models.DateTimeField(_("reserviert bis"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+
+    class Meta:
+        verbose_name = _("ausgehende E-Mail")
+        verbose_name_plural = _("ausgehende E-Mails")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def message_id(self) -> str:
+        """Stable per outbox row, so a receiver can drop a copy sent again after a crash."""
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
+        return f"<outbox-{self.pk}@{domain}>"

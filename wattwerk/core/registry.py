@@ -1,0 +1,62 @@
+"""The registry of record types: what a model needs to get list, record and edit pages.
+
+An app registers each record type once (in its ``records.py``); URLs, navigation, generic views
+and the generic tests all read from here, and activities and processes use it to attach to any
+record type without importing the app.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class RecordType:
+    model: type[models.Model]
+    slug: str
+    form_class: type
+    table_class: type
+    filterset_class: type
+    icon: str = "bi-card-list"
+    menu_group: str = ""
+    detail_fields: tuple[str, ...] = ()
+    list_select_related: tuple[str, ...] = ()
+    extra_tabs: tuple[tuple[str, str], ...] = field(default=())  # (label, url name)
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def url_name(self, view: str) -> str:
+        return f"{self.slug}_{view}"
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._by_slug: dict[str, RecordType] = {}
+        self._by_model: dict[type[models.Model], RecordType] = {}
+
+    def register(self, model: type[models.Model], **options) -> RecordType:
+        record_type = RecordType(model=model, **options)
+        if record_type.slug in self._by_slug:
+            raise ValueError(f"record type {record_type.slug!r} is registered twice")
+        self._by_slug[record_type.slug] = record_type
+        self._by_model[model] = record_type
+        return record_type
+
+    def for_model(self, model: type[models.Model]) -> RecordType:
+        return self._by_model[model]
+
+    def __getitem__(self, slug: str) -> RecordType:
+        return self._by_slug[slug]
+
+    def __iter__(self) -> Iterator[RecordType]:
+        return iter(self._by_slug.values())
+
+
+registry = Registry()

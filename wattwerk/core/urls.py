@@ -1,0 +1,33 @@
+"""URL patterns generated for every registered record type."""
+
+from django.urls import path
+
+from . import views
+from .registry import registry
+
+
+def record_urlpatterns() -> list:
+    patterns = []
+    for record_type in registry:
+        slug, attrs = record_type.slug, {"record_type": record_type}
+        patterns += [
+            path(f"{slug}/", views.RecordListView.as_view(**attrs), name=f"{slug}_list"),
+            path(f"{slug}/add/", views.RecordEditView.as_view(**attrs), name=f"{slug}_add"),
+            path(
+                f"{slug}/<int:pk>/", views.RecordDetailView.as_view(**attrs), name=f"{slug}_detail"
+            ),
+            path(
+                f"{slug}/<int:pk>/history/",
+                views.RecordHistoryView.as_view(**attrs),
+                name=f"{slug}_history",
+            ),
+            path(
+                f"{slug}/<int:pk>/edit/", views.RecordEditView.as_view(**attrs), name=f"{slug}_edit"
+            ),
+            path(
+                f"{slug}/<int:pk>/delete/",
+                views.RecordDeleteView.as_view(**attrs),
+                name=f"{slug}_delete",
+            ),
+        ]
+    return patterns

@@ -1,0 +1,228 @@
+"""Generic record views: list, record page, history tab, create, edit and delete.
+
+They are driven by the registry; a record type brings its model, form, table and filterset.
+Every queryset passes ``restrict(user, action)``; a record out of reach answers 404, so its
+existence does not leak. On an htmx request a view answers with the fragment only.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django_tables2 import RequestConfig
+
+from . import changelog, operations
+from .querysets import Action, user_can
+from .registry import RecordType
+
+PAGE_SIZE = 25
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict, partial: str = ""
+) -> HttpResponse:
+    """The whole page, or only the named partial when htmx targets the element of that id."""
+    name = (
+        f"{template}#{partial}"
+        if partial and request.htmx and request.htmx.target == partial
+        else template
+    )
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+class RecordView(View):
+    record_type: RecordType | None = None
+
+    @property
+    def model(self):
+        return self.record_type.model
+
+    def restricted(self, action: str):
+        return self.model.objects.restrict(self.request.user, action)
+
+    def get_object(self, action: str):
+        queryset = self.restricted(action)
+        if self.record_type.list_select_related:
+            queryset = queryset.select_related(*self.record_type.list_select_related)
+        try:
+            return queryset.get(pk=self.kwargs["pk"])
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    def base_context(self, **extra) -> dict:
+        user = self.request.user
+        return {
+            "record_type": self.record_type,
+            "can_create": user_can(user, self.model, Action.CREATE),
+            "can_write": user_can(user, self.model, Action.WRITE),
+            "can_delete": user_can(user, self.model, Action.DELETE),
+            **extra,
+        }
+
+
+class RecordListView(RecordView):
+    template_name = "core/record_list.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not user_can(request.user, self.model, Action.READ):
+            raise PermissionDenied
+        queryset = self.restricted(Action.READ)
+        if self.record_type.list_select_related:
+            queryset = queryset.select_related(*self.record_type.list_select_related)
+        filterset = self.record_type.filterset_class(
+            request.GET, queryset=queryset, request=request
+        )
+        table = self.record_type.table_class(
+            filterset.qs if filterset.is_valid() else queryset.none()
+        )
+        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        context = self.base_context(filterset=filterset, table=table)
+        return render_page(request, self.template_name, context, partial="results")
+
+
+class RecordDetailView(RecordView):
+    template_name = "core/record_detail.html"
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        instance = self.get_object(Action.READ)
+        fields = []
+        for name in self.record_type.detail_fields:
+            field = self.model._meta.get_field(name)
+            fields.append((field.verbose_name, changelog._display(instance, field)))
+        context = self.base_context(object=instance, fields=fields, active_tab="overview")
+        return render_page(request, self.template_name, context, partial="tab")
+
+
+class RecordHistoryView(RecordView):
+    template_name = "core/record_history.html"
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        instance = self.get_object(Action.READ)
+        labels = {f.name: f.verbose_name for f in self.model._meta.concrete_fields}
+        entries = list(changelog.history_for(instance)[:200])
+        for entry in entries:
+            entry.rows = [
+                (
+                    labels.get(name, name),
+                    change.get("old_display", ""),
+                    change.get("new_display", ""),
+                )
+                for name, change in sorted(entry.changes.items())
+            ]
+        context = self.base_context(object=instance, entries=entries, active_tab="history")
+        return render_page(request, self.template_name, context, partial="tab")
+
+
+class RecordEditView(RecordView):
+    """Create (no pk) or edit (pk) a record through its form."""
+
+    template_name = "core/record_form.html"
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            return self.get_object(Action.WRITE)
+        if not user_can(self.request.user, self.model, Action.CREATE):
+            raise PermissionDenied
+        return self.model()
+
+    def get(self, request: HttpRequest, pk=None) -> HttpResponse:
+        instance = self.get_instance()
+        form = self.record_type.form_class(instance=instance, user=request.user)
+        return render(request, self.template_name, self.base_context(form=form, object=instance))
+
+    def post(self, request: HttpRequest, pk=None) -> HttpResponse:
+        instance = self.get_instance()
+        creating = instance.pk is None
+        form = self.record_type.form_class(request.POST, instance=instance, user=request.user)
+        if form.is_valid():
+            now = timezone.now()
+            try:
+                if creating:
+                    operations.create_record(
+                        instance=form.instance, acting_user=request.user, now=now
+                    )
+                else:
+                    operations.update_record(
+                        instance=form.instance, acting_user=request.user, now=now
+                    )
+            except operations.ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if hasattr(form, "save_m2m"):
+                    form.save_m2m()
+                messages.success(
+                    request,
+                    (
+                        _("„%(record)s“ wurde angelegt.")
+                        if creating
+                        else _("„%(record)s“ wurde gespeichert.")
+                    )
+                    % {"record": form.instance},
+                )
+                return redirect(form.instance.get_absolute_url())
+        response = render(
+            request, self.template_name, self.base_context(form=form, object=instance)
+        )
+        response.status_code = 422
+        return response
+
+
+class RecordDeleteView(RecordView):
+    template_name = "core/record_confirm_delete.html"
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        instance = self.get_object(Action.DELETE)
+        return render(request, self.template_name, self.base_context(object=instance))
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        instance = self.get_object(Action.DELETE)
+        name = str(instance)
+        try:
+            operations.delete_record(
+                instance=instance, acting_user=request.user, now=timezone.now()
+            )
+        except operations.UnableToDeleteRecord as error:
+            messages.error(request, str(error))
+            return redirect(instance.get_absolute_url())
+        messages.success(request, _("„%(record)s“ wurde gelöscht.") % {"record": name})
+        return redirect(reverse(self.record_type.url_name("list")))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: a dashboard frame that later features fill."""
+    return render(request, "core/home.html", {})
+
+
+@login_not_required
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers, 503 when it does not; for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def error_view(template: str, status: int):
+    @login_not_required
+    def view(request: HttpRequest, exception=None) -> HttpResponse:
+        if status >= 500:
+            # No request context: the database may be what failed.
+            return HttpResponse(render_to_string(template), status=status)
+        return render(request, template, {}, status=status)
+
+    return view
