@@ -129,3 +129,9 @@ class User(RecordPageMixin, ChangeLoggedModel, AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean_fields(self, exclude=None) -> None:
+        if not self.password:
+            # A new account can log in once an administrator has set its password.
+            self.set_unusable_password()
+        super().clean_fields(exclude)

@@ -1,0 +1,281 @@
+"""The generic test suite every record type declares once.
+
+Subclass :class:`RecordTypeSuite` in the app's tests, name the factory and the data, and the
+list/detail/create/edit/delete pages and the API are tested with and without permission, with a
+record out of reach (404), with stale ETags and bad fields, and for a fixed number of queries.
+"""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from .models import ObjectChange
+from .querysets import permission_name
+from .registry import registry
+
+
+def count_queries(call) -> int:
+    with CaptureQueriesContext(connection) as context:
+        call()
+    return len(context.captured_queries)
+
+
+def history(instance) -> list[ObjectChange]:
+    return list(
+        ObjectChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(instance)),
+            object_id=str(instance.pk),
+        ).order_by("changed_at", "pk")
+    )
+
+
+@pytest.mark.django_db
+class RecordTypeSuite:
+    slug: str
+    factory: type
+    api_path: str
+    # a field that both the form and the API can change, and a new value for it
+    change_field: str
+    change_value: object
+    # (field, bad value) the API and the form must reject, naming the field
+    bad_field: tuple[str, object]
+    # permissions every test user holds besides the ones under test (e.g. to read related records)
+    related_permissions: tuple[str, ...] = ()
+
+    def valid_form_data(self) -> dict:
+        raise NotImplementedError
+
+    def valid_api_data(self) -> dict:
+        raise NotImplementedError
+
+    # --- helpers -----------------------------------------------------------------------------
+    @property
+    def record_type(self):
+        return registry[self.slug]
+
+    @property
+    def model(self):
+        return self.record_type.model
+
+    def perms(self, *actions: str) -> list[str]:
+        return [permission_name(self.model, action) for action in actions] + list(
+            self.related_permissions
+        )
+
+    def login(self, client, make_user, *actions):
+        user = make_user(*self.perms(*actions))
+        client.force_login(user)
+        return user
+
+    def api_login(self, api_client, make_user, *actions):
+        user = make_user(*self.perms(*actions))
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        return user
+
+    def url(self, view, instance=None):
+        args = [instance.pk] if instance is not None else []
+        return reverse(self.record_type.url_name(view), args=args)
+
+    # --- UI ----------------------------------------------------------------------------------
+    def test_list_needs_read_permission(self, client, make_user):
+        self.login(client, make_user)
+        assert client.get(self.url("list")).status_code == 403
+
+    def test_list_shows_records(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user, "read")
+        response = client.get(self.url("list"))
+        assert response.status_code == 200
+        assert f'href="{record.get_absolute_url()}"' in response.content.decode()
+
+    def test_list_partial_for_htmx(self, client, make_user):
+        self.factory()
+        self.login(client, make_user, "read")
+        response = client.get(
+            self.url("list"), headers={"HX-Request": "true", "HX-Target": "results"}
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert body.lstrip().startswith('<div id="results"')
+        assert "<html" not in body
+        assert "HX-Request" in response["Vary"]
+
+    def test_list_query_count_does_not_grow_with_rows(self, client, make_user):
+        self.login(client, make_user, "read")
+        self.factory.create_batch(2)
+        few = count_queries(lambda: client.get(self.url("list")))
+        self.factory.create_batch(48)
+        many = count_queries(lambda: client.get(self.url("list")))
+        assert few == many
+
+    def test_detail(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user, "read")
+        response = client.get(self.url("detail", record))
+        assert response.status_code == 200
+        assert str(record) in response.content.decode()
+
+    def test_detail_out_of_reach_is_404(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user)
+        assert client.get(self.url("detail", record)).status_code == 404
+        assert client.get(self.url("history", record)).status_code == 404
+
+    def test_create_through_form_is_logged(self, client, make_user):
+        user = self.login(client, make_user, "read", "create")
+        response = client.post(self.url("add"), self.valid_form_data())
+        assert response.status_code == 302, response.content.decode()
+        record = self.model.objects.latest("pk")
+        assert response["Location"] == record.get_absolute_url()
+        [entry] = history(record)
+        assert (entry.kind, entry.user) == (ObjectChange.Kind.CREATE, user)
+
+    def test_create_without_permission_is_refused(self, client, make_user):
+        self.login(client, make_user, "read")
+        before = self.model.objects.count()
+        assert client.post(self.url("add"), self.valid_form_data()).status_code == 403
+        assert self.model.objects.count() == before
+
+    def test_create_with_bad_field_names_it(self, client, make_user):
+        self.login(client, make_user, "read", "create")
+        field, value = self.bad_field
+        before = self.model.objects.count()
+        response = client.post(self.url("add"), {**self.valid_form_data(), field: value})
+        assert response.status_code == 422
+        assert field in response.context["form"].errors
+        assert self.model.objects.count() == before
+
+    def test_edit_shows_old_and_new_value_in_history(self, client, make_user):
+        record = self.factory()
+        old_value = getattr(record, self.change_field)
+        self.login(client, make_user, "read", "write")
+        data = {
+            **self.valid_form_data(),
+            **self.form_values_of(record),
+            self.change_field: self.change_value,
+        }
+        response = client.post(self.url("edit", record), data)
+        assert response.status_code == 302, response.content.decode()
+        page = client.get(self.url("history", record)).content.decode()
+        assert str(old_value) in page and str(self.change_value) in page
+        entry = history(record)[-1]
+        assert entry.changes[self.change_field]["old"] == old_value
+        assert entry.changes[self.change_field]["new"] == self.change_value
+
+    def test_edit_out_of_reach_is_404(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user, "read")
+        assert client.post(self.url("edit", record), self.valid_form_data()).status_code == 404
+
+    def test_delete_is_logged(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user, "read", "delete")
+        assert client.post(self.url("delete", record)).status_code == 302
+        assert not self.model.objects.filter(pk=record.pk).exists()
+        assert history(record)[-1].kind == ObjectChange.Kind.DELETE
+
+    def test_delete_out_of_reach_is_404(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user)
+        assert client.post(self.url("delete", record)).status_code == 404
+        assert self.model.objects.filter(pk=record.pk).exists()
+
+    def form_values_of(self, record) -> dict:
+        form = self.record_type.form_class(instance=record)
+        return {name: value for name, value in form.initial.items() if value is not None}
+
+    # --- API ---------------------------------------------------------------------------------
+    def test_api_without_token_is_401(self, api_client):
+        response = api_client.get(self.api_path)
+        assert response.status_code == 401
+        assert response["Content-Type"] == "application/problem+json"
+
+    def test_api_list_paginates_with_count(self, api_client, make_user):
+        self.factory.create_batch(3)
+        self.api_login(api_client, make_user, "read")
+        response = api_client.get(self.api_path, {"limit": 2})
+        assert response.status_code == 200
+        assert response.json()["count"] == self.model.objects.count()
+        assert len(response.json()["results"]) == 2
+
+    def test_api_list_query_count_does_not_grow_with_rows(self, api_client, make_user):
+        self.api_login(api_client, make_user, "read")
+        self.factory.create_batch(2)
+        few = count_queries(lambda: api_client.get(self.api_path))
+        self.factory.create_batch(48)
+        many = count_queries(lambda: api_client.get(self.api_path))
+        assert few == many
+
+    def test_api_list_without_permission_is_empty(self, api_client, make_user):
+        self.factory()
+        self.api_login(api_client, make_user)
+        assert api_client.get(self.api_path).json()["count"] == 0
+
+    def test_api_out_of_reach_is_404(self, api_client, make_user):
+        record = self.factory()
+        self.api_login(api_client, make_user)
+        assert api_client.get(f"{self.api_path}{record.pk}/").status_code == 404
+        patch = api_client.patch(
+            f"{self.api_path}{record.pk}/", {self.change_field: self.change_value}
+        )
+        assert patch.status_code == 404
+
+    def test_api_create(self, api_client, make_user):
+        user = self.api_login(api_client, make_user, "read", "create")
+        response = api_client.post(self.api_path, self.valid_api_data(), format="json")
+        assert response.status_code == 201, response.json()
+        assert response["ETag"]
+        record = self.model.objects.get(pk=response.json()["id"])
+        assert history(record)[0].user == user
+
+    def test_api_patch_with_current_etag(self, api_client, make_user):
+        record = self.factory()
+        self.api_login(api_client, make_user, "read", "write")
+        etag = api_client.get(f"{self.api_path}{record.pk}/")["ETag"]
+        response = api_client.patch(
+            f"{self.api_path}{record.pk}/",
+            {self.change_field: self.change_value},
+            format="json",
+            headers={"If-Match": etag},
+        )
+        assert response.status_code == 200, response.json()
+        assert response["ETag"] != etag
+        record.refresh_from_db()
+        assert getattr(record, self.change_field) == self.change_value
+        assert self.change_field in history(record)[-1].changes
+
+    def test_api_patch_with_stale_etag_is_412_and_changes_nothing(self, api_client, make_user):
+        record = self.factory()
+        old_value = getattr(record, self.change_field)
+        self.api_login(api_client, make_user, "read", "write")
+        response = api_client.patch(
+            f"{self.api_path}{record.pk}/",
+            {self.change_field: self.change_value},
+            format="json",
+            headers={"If-Match": '"stale"'},
+        )
+        assert response.status_code == 412
+        assert response["Content-Type"] == "application/problem+json"
+        record.refresh_from_db()
+        assert getattr(record, self.change_field) == old_value
+        assert len(history(record)) == 0
+
+    def test_api_bad_field_is_named_in_problem_json(self, api_client, make_user):
+        record = self.factory()
+        self.api_login(api_client, make_user, "read", "write")
+        field, value = self.bad_field
+        response = api_client.patch(f"{self.api_path}{record.pk}/", {field: value}, format="json")
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["status"] == 400
+        assert field in [error["field"] for error in problem["errors"]]
+
+    def test_api_delete(self, api_client, make_user):
+        record = self.factory()
+        self.api_login(api_client, make_user, "read", "delete")
+        assert api_client.delete(f"{self.api_path}{record.pk}/").status_code == 204
+        assert not self.model.objects.filter(pk=record.pk).exists()
