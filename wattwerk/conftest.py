@@ -25,3 +25,15 @@ def make_user(db):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server; Django's default mailer sends to it for the test's duration."""
+    from wattwerk.core.tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.controller.start()
+    settings.MAILERS = {"default": server.mailer()}
+    yield server
+    server.controller.stop()

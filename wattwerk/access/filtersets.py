@@ -1,4 +1,6 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.filtersets import RecordFilterSet
@@ -20,6 +22,7 @@ class DepartmentFilterSet(RecordFilterSet):
         model = Department
         fields = ["q", "parent", "below"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # the department's id
     def filter_below(self, queryset, name, value):
         return queryset.subtree(value) if value else queryset
 

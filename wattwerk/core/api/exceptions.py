@@ -15,6 +15,12 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Der Vorgang widerspricht dem Zustand des Datensatzes."
+    default_code = "conflict"
+
+
 def flatten_errors(detail, prefix: str = "") -> list[dict]:
     """``{"lines": [{"qty": ["bad"]}]}`` → ``[{"field": "lines.0.qty", "message": "bad"}]``."""
     if isinstance(detail, dict):

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from wattwerk.core import operations
 from wattwerk.core.querysets import Action
 
-from .exceptions import PreconditionFailed
+from .exceptions import Conflict, PreconditionFailed
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -112,5 +112,5 @@ class RecordViewSet(viewsets.ModelViewSet):
                     instance=instance, acting_user=request.user, now=timezone.now()
                 )
             except operations.UnableToDeleteRecord as error:
-                raise exceptions.ValidationError({"non_field_errors": [str(error)]}) from error
+                raise Conflict(str(error)) from error
         return Response(status=204)

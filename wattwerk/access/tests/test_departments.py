@@ -1,0 +1,64 @@
+"""The department tree: paths, subtrees, moves, and no department below itself."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from wattwerk.access.models import Department
+from wattwerk.core import operations
+
+from .factories import DepartmentFactory
+
+
+@pytest.fixture
+def tree(db):
+    root = DepartmentFactory(code="swm", name="Stadtwerke")
+    sales = DepartmentFactory(code="vertrieb", name="Vertrieb", parent=root)
+    business = DepartmentFactory(code="gk", name="Geschäftskunden", parent=sales)
+    credit = DepartmentFactory(code="kredit", name="Kreditmanagement", parent=root)
+    return root, sales, business, credit
+
+
+def test_subtree_is_the_department_and_everything_below(tree):
+    root, sales, business, credit = tree
+    assert set(Department.objects.subtree(sales)) == {sales, business}
+    assert set(Department.objects.subtree(root)) == {root, sales, business, credit}
+    assert (root.depth, sales.depth, business.depth) == (0, 1, 2)
+
+
+def test_moving_a_department_moves_its_subtree(tree, admin_user):
+    root, sales, business, credit = tree
+    sales.parent = credit
+    operations.update_record(instance=sales, acting_user=admin_user, now=timezone.now())
+
+    business.refresh_from_db()
+    assert business.path == f"{root.pk:06d}/{credit.pk:06d}/{sales.pk:06d}/{business.pk:06d}/"
+    assert set(Department.objects.subtree(credit)) == {credit, sales, business}
+
+
+@pytest.mark.parametrize("new_parent", ["self", "child"])
+def test_a_department_cannot_be_placed_below_itself(tree, admin_user, new_parent):
+    _, sales, business, _ = tree
+    sales.parent = sales if new_parent == "self" else business
+    with pytest.raises(ValidationError) as error:
+        operations.update_record(instance=sales, acting_user=admin_user, now=timezone.now())
+    assert "parent" in error.value.message_dict
+    sales.refresh_from_db()
+    assert sales.parent.code == "swm"
+
+
+def test_department_with_members_cannot_be_deleted(tree, admin_user, make_user):
+    _, sales, _, _ = tree
+    make_user(department=sales)
+    with pytest.raises(operations.UnableToDeleteRecord):
+        operations.delete_record(instance=sales, acting_user=admin_user, now=timezone.now())
+    assert Department.objects.filter(pk=sales.pk).exists()
+
+
+def test_deleting_a_used_department_through_the_api_is_a_clear_error(tree, api_client, make_user):
+    _, sales, _, _ = tree
+    make_user(department=sales)
+    api_client.force_authenticate(make_user("access.view_department", "access.delete_department"))
+    response = api_client.delete(f"/api/v1/departments/{sales.pk}/")
+    assert response.status_code == 409
+    assert "Vertrieb" in response.json()["detail"]

@@ -1,0 +1,63 @@
+"""A real SMTP server for the e-mail tests (aiosmtpd on a free local port)."""
+
+import email
+import email.policy
+import socket
+import threading
+from dataclasses import dataclass, field
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RecordingHandler:
+    """Keeps every accepted message; refuses the first ``reject_next`` deliveries with 451."""
+
+    messages: list = field(default_factory=list)
+    reject_next: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            if self.reject_next > 0:
+                self.reject_next -= 1
+                return "451 Requested action aborted: try again later"
+            self.messages.append(
+                email.message_from_bytes(envelope.content, policy=email.policy.default)
+            )
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.handler = RecordingHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list:
+        return self.handler.messages
+
+    def reject(self, count: int) -> None:
+        self.handler.reject_next = count
+
+    def mailer(self) -> dict:
+        """A MAILERS entry that sends here."""
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 10},
+        }
+
+    def environ(self) -> dict[str, str]:
+        """Environment for a separate process (the worker) to send here."""
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+        }

@@ -1,0 +1,164 @@
+"""The e-mail outbox: nothing leaves before commit, everything committed leaves exactly once."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+
+from wattwerk.core import outbox
+from wattwerk.core.models import OutboxEmail
+
+
+def queue(now, subject="Aufgabe: Bonitätsprüfung Stadtwerke Beispielstadt"):
+    return outbox.queue_email(
+        recipients=["kreditmanagement@example.org"],
+        subject=subject,
+        body="Bitte prüfen Sie die Bonität.",
+        now=now,
+    )
+
+
+@pytest.mark.django_db
+def test_email_queued_in_rolled_back_transaction_is_never_sent(
+    now, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue(now)
+            raise RuntimeError("Änderung scheitert")
+
+    assert callbacks == []
+    assert not OutboxEmail.objects.exists()
+    assert smtp_server.messages == []
+
+
+@pytest.mark.django_db
+def test_committed_email_reaches_smtp_server_once(
+    now, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue(now)
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Aufgabe: Bonitätsprüfung Stadtwerke Beispielstadt"
+    assert message["To"] == "kreditmanagement@example.org"
+    assert message["Message-ID"] == email.message_id
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboxEmail.Status.SENT, 1)
+
+    # The job runs again (a retry by the queue): nothing more is sent.
+    assert outbox.deliver(email.pk, now=now) == OutboxEmail.Status.SENT
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_refused_email_is_retried_with_growing_delay(now, smtp_server, settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 60
+    email = queue(now)
+    smtp_server.reject(2)
+
+    assert outbox.deliver(email.pk, now=now) == OutboxEmail.Status.PENDING
+    email.refresh_from_db()
+    assert email.next_attempt_at == now + timedelta(seconds=60)
+    assert "451" in email.last_error
+
+    # Not due yet: nothing happens.
+    assert outbox.deliver(email.pk, now=now + timedelta(seconds=30)) == OutboxEmail.Status.PENDING
+    assert OutboxEmail.objects.get(pk=email.pk).attempts == 1
+
+    later = now + timedelta(seconds=60)
+    assert outbox.deliver(email.pk, now=later) == OutboxEmail.Status.PENDING
+    email.refresh_from_db()
+    assert email.next_attempt_at == later + timedelta(seconds=120)
+
+    assert outbox.deliver_due(now=later + timedelta(seconds=120)) == {OutboxEmail.Status.SENT: 1}
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_email_fails_for_good_after_max_attempts(now, smtp_server, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    email = queue(now)
+    smtp_server.reject(5)
+
+    outbox.deliver(email.pk, now=now)
+    assert outbox.deliver_due(now=now + timedelta(days=1)) == {OutboxEmail.Status.FAILED: 1}
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED
+    assert email.attempts == 2
+    assert "451" in email.last_error
+    assert smtp_server.messages == []
+
+
+@pytest.mark.django_db
+def test_email_claimed_by_a_worker_that_died_is_sent_after_the_claim_expires(now, smtp_server):
+    email = queue(now)
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        status=OutboxEmail.Status.SENDING, claimed_until=now + outbox.CLAIM_DURATION, attempts=1
+    )
+
+    assert outbox.deliver(email.pk, now=now) == OutboxEmail.Status.SENDING  # still claimed
+    assert smtp_server.messages == []
+    assert outbox.deliver_due(now=now + outbox.CLAIM_DURATION + timedelta(seconds=1)) == {
+        OutboxEmail.Status.SENT: 1
+    }
+    assert len(smtp_server.messages) == 1
+
+
+def database_url() -> str:
+    """The test database as a URL, for a worker in another process."""
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{config['NAME']}"
+    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
+    return f"postgres://{auth}@{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}/{config['NAME']}"
+
+
+def run_worker(smtp_server, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        **smtp_server.environ(),
+        "DJANGO_SETTINGS_MODULE": "wattwerk.settings.base",
+        "DATABASE_URL": database_url(),
+        "WATTWERK_VAR_DIR": str(tmp_path),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+    command = [sys.executable, "-m", "wattwerk.manage", "db_worker", "--queue-name", "*"]
+    command += ["--no-startup-delay", "--interval", "0.1", "--no-reload", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=True)
+
+
+DATABASE_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_real_worker_delivers_each_email_once_across_a_restart(now, smtp_server, tmp_path):
+    with transaction.atomic():
+        emails = [queue(now, subject=f"Aufgabe {n}") for n in range(3)]
+
+    # The worker handles one job and stops, as if shut down mid-way; then a new one takes over.
+    run_worker(smtp_server, tmp_path, "--max-tasks", "1")
+    assert len(smtp_server.messages) == 1
+    run_worker(smtp_server, tmp_path, "--batch")
+
+    assert sorted(m["Subject"] for m in smtp_server.messages) == [
+        "Aufgabe 0",
+        "Aufgabe 1",
+        "Aufgabe 2",
+    ]
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxEmail.Status.SENT}
+
+    # A job for an e-mail already sent (queued twice, or run again) sends nothing.
+    from wattwerk.core.tasks import deliver_email
+
+    deliver_email.enqueue(emails[0].pk)
+    run_worker(smtp_server, tmp_path, "--batch")
+    assert len(smtp_server.messages) == 3
