@@ -27,10 +27,13 @@ def queue(now, subject="Aufgabe: Bonitätsprüfung Stadtwerke Beispielstadt"):
 def test_email_queued_in_rolled_back_transaction_is_never_sent(
     now, smtp_server, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def change_that_fails():
+        with transaction.atomic():
             queue(now)
             raise RuntimeError("Änderung scheitert")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        change_that_fails()
 
     assert callbacks == []
     assert not OutboxEmail.objects.exists()
@@ -116,7 +119,8 @@ def database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{config['NAME']}"
     auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    return f"postgres://{auth}@{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}/{config['NAME']}"
+    host = f"{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}"
+    return f"postgres://{auth}@{host}/{config['NAME']}"
 
 
 def run_worker(smtp_server, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
