@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: uv-bootstrap help install demo test lint lint-fix check-migrations pytest browser-deps lock vendor clean
+.PHONY: uv-bootstrap help install demo test lint lint-fix check-migrations pytest browser-deps lock vendor messages clean
 
 help:
 	@echo "make demo   - install, migrate, load demo data, run web server and worker (Ctrl-C stops both)"
@@ -74,3 +74,8 @@ clean:
 
 vendor:
 	scripts/vendor.sh
+
+# Refresh the English catalogue after changing German texts; commit the .po and the .mo.
+messages: install
+	cd wattwerk && ../$(BIN)/wattwerk makemessages -l en --ignore "*/tests/*" --ignore "static/*"
+	cd wattwerk && ../$(BIN)/wattwerk compilemessages -l en

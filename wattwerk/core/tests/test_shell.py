@@ -46,7 +46,9 @@ def test_pages_need_login_and_the_login_page_is_german(client):
 def test_english_is_the_second_language(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert response.status_code == 302
-    assert client.get("/login/")["Content-Language"] == "en"
+    page = client.get("/login/")
+    assert page["Content-Language"] == "en"
+    assert "Log in" in page.content.decode()
 
 
 @pytest.mark.django_db
