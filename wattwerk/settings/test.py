@@ -1,10 +1,13 @@
 """Settings for the test suite: tasks run immediately, e-mail stays in memory, fast hashing."""
 
+import os
+
 from .base import *  # noqa: F403
 
 # A file, not memory: the real worker in the outbox tests runs in a process of its own.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # One file per run, so that two runs on one checkout do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 
 TASKS = {
     "default": {
