@@ -36,10 +36,9 @@ demo: install
 	@mkdir -p var
 	$(BIN)/wattwerk migrate --noinput
 	$(BIN)/wattwerk load_demo
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/wattwerk db_worker --queue-name '*' & \
-	  $(BIN)/wattwerk runserver --noreload 127.0.0.1:8000 & \
-	  wait
+	@$(BIN)/wattwerk db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/wattwerk runserver --noreload 127.0.0.1:8000
 
 # Debian's chromium drives the browser tests (Playwright's own download does not work offline).
 browser-deps:
