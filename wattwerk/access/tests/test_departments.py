@@ -62,3 +62,21 @@ def test_deleting_a_used_department_through_the_api_is_a_clear_error(tree, api_c
     response = api_client.delete(f"/api/v1/departments/{sales.pk}/")
     assert response.status_code == 409
     assert "Vertrieb" in response.json()["detail"]
+
+
+def test_change_through_the_api_shows_old_and_new_value_on_the_history_tab(
+    tree, api_client, client, make_user
+):
+    _, sales, _, _ = tree
+    user = make_user("access.view_department", "access.change_department")
+    api_client.force_authenticate(user)
+    response = api_client.patch(
+        f"/api/v1/departments/{sales.pk}/", {"email": "vertrieb-neu@example.org"}, format="json"
+    )
+    assert response.status_code == 200
+
+    client.force_login(user)
+    page = client.get(f"/departments/{sales.pk}/history/").content.decode()
+    assert "vertrieb@example.org" in page
+    assert "vertrieb-neu@example.org" in page
+    assert user.department.name in page

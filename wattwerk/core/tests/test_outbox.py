@@ -166,3 +166,17 @@ def test_real_worker_delivers_each_email_once_across_a_restart(now, smtp_server,
     deliver_email.enqueue(emails[0].pk)
     run_worker(smtp_server, tmp_path, "--batch")
     assert len(smtp_server.messages) == 3
+
+
+@pytest.mark.django_db
+def test_administrators_see_failed_emails_and_why(now, smtp_server, settings, admin_client):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    email = queue(now, subject="Aufgabe: Lastgang beschaffen")
+    smtp_server.reject(1)
+    outbox.deliver(email.pk, now=now)
+
+    page = admin_client.get("/admin/core/outboxemail/", {"status__exact": "failed"})
+    assert page.status_code == 200
+    assert "Aufgabe: Lastgang beschaffen" in page.content.decode()
+    detail = admin_client.get(f"/admin/core/outboxemail/{email.pk}/change/").content.decode()
+    assert "451" in detail
