@@ -61,7 +61,7 @@ def difference(before: dict, after: dict) -> dict[str, dict[str, Any]]:
     changes = {}
     for name in after.keys() | before.keys():
         old, new = before.get(name, (None, "")), after.get(name, (None, ""))
-        if old[0] != new[0]:
+        if old[0] != new[0] and not (old[0] in (None, "") and new[0] in (None, "")):
             changes[name] = {
                 "old": old[0],
                 "new": new[0],
