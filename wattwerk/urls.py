@@ -19,7 +19,11 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns())),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
-        "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+        "api/v1/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="core/swagger_ui.html"
+        ),
+        name="api-docs",
     ),
     *record_urlpatterns(),
 ]

@@ -80,3 +80,10 @@ def test_change_through_the_api_shows_old_and_new_value_on_the_history_tab(
     assert "vertrieb@example.org" in page
     assert "vertrieb-neu@example.org" in page
     assert user.department.name in page
+
+
+def test_writing_to_something_that_is_not_an_id_is_a_404_problem(api_client, make_user):
+    api_client.force_authenticate(make_user("access.view_department", "access.change_department"))
+    response = api_client.patch("/api/v1/departments/abc/", {"name": "x"}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404
@@ -67,11 +68,17 @@ class RecordViewSet(viewsets.ModelViewSet):
             return super().get_object()
         except Http404:
             # Readable but not writable: say so; not readable at all: 404, nothing leaks.
-            if self.request.method not in {"GET", "HEAD", "OPTIONS"}:
-                readable = self.model.objects.restrict(self.request.user, Action.READ)
-                if readable.filter(pk=self.kwargs.get(self.lookup_field)).exists():
-                    raise exceptions.PermissionDenied from None
+            if self.request.method not in {"GET", "HEAD", "OPTIONS"} and self.readable():
+                raise exceptions.PermissionDenied from None
             raise
+
+    def readable(self) -> bool:
+        readable = self.model.objects.restrict(self.request.user, Action.READ)
+        lookup = {self.lookup_field: self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)}
+        try:
+            return readable.filter(**lookup).exists()
+        except (ValueError, TypeError, DjangoValidationError):
+            return False  # not an id at all
 
     def with_etag(self, response: Response) -> Response:
         response["ETag"] = etag_for(response.data)
