@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wattwerk.core import views as core_views
 from wattwerk.core.api.routers import api_urlpatterns
+from wattwerk.core.api.views import NotFoundView
 from wattwerk.core.urls import record_urlpatterns
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    re_path(r"^api/", NotFoundView.as_view()),
     *record_urlpatterns(),
 ]
 

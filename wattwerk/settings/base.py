@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wattwerk.core.api.schema.add_problem_responses",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, views, viewsets
 from rest_framework.response import Response
 
 from wattwerk.core import operations
@@ -121,3 +121,13 @@ class RecordViewSet(viewsets.ModelViewSet):
             except operations.UnableToDeleteRecord as error:
                 raise Conflict(str(error)) from error
         return Response(status=204)
+
+
+class NotFoundView(views.APIView):
+    """Anything else under /api/v1/: a 404 problem+json, not the HTML error page."""
+
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound
