@@ -1,6 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
+from . import operations
 from .models import ObjectChange, OutboxEmail
+
+
+class ChangeLoggedAdmin(admin.ModelAdmin):
+    """Admin edits go through the same operations as the UI and the API, so they are in the history."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            operations.update_record(instance=obj, acting_user=request.user, now=timezone.now())
+        else:
+            operations.create_record(instance=obj, acting_user=request.user, now=timezone.now())
+
+    def delete_model(self, request, obj):
+        try:
+            operations.delete_record(instance=obj, acting_user=request.user, now=timezone.now())
+        except operations.UnableToDeleteRecord as error:
+            messages.error(request, str(error))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(OutboxEmail)

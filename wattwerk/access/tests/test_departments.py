@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from wattwerk.access.models import Department
 from wattwerk.core import operations
+from wattwerk.core.testing import history
 
 from .factories import DepartmentFactory
 
@@ -87,3 +88,16 @@ def test_writing_to_something_that_is_not_an_id_is_a_404_problem(api_client, mak
     response = api_client.patch("/api/v1/departments/abc/", {"name": "x"}, format="json")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_change_in_the_admin_is_in_the_history(tree, admin_client, admin_user):
+    _, sales, _, _ = tree
+    response = admin_client.post(
+        f"/admin/access/department/{sales.pk}/change/",
+        {"name": "Vertrieb Energie", "code": "vertrieb", "parent": sales.parent_id, "email": ""},
+    )
+    assert response.status_code == 302
+    [entry] = history(sales)
+    assert entry.user == admin_user
+    assert entry.changes["name"]["old"] == "Vertrieb"
+    assert entry.changes["name"]["new"] == "Vertrieb Energie"

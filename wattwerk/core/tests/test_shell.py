@@ -129,3 +129,32 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_numbers_and_dates_are_german():
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    with translation.override("de"):
+        assert formats.localize(Decimal("1234.5")) == "1.234,5"
+        assert formats.date_format(date(2026, 12, 31), "SHORT_DATE_FORMAT") == "31.12.2026"
+    with translation.override("en"):
+        assert formats.localize(Decimal("1234.5")) == "1,234.5"
+
+
+@pytest.mark.django_db
+def test_list_without_permission_is_a_german_403(client, make_user):
+    client.force_login(make_user())
+    response = client.get("/departments/")
+    assert response.status_code == 403
+    assert "Keine Berechtigung" in response.content.decode()
+
+
+def test_server_error_page_is_german_and_needs_no_database(rf):
+    from wattwerk.urls import handler500
+
+    response = handler500(rf.get("/"))
+    assert response.status_code == 500
+    assert "Interner Fehler" in response.content.decode()
