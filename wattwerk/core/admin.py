@@ -6,7 +6,7 @@ from .models import ObjectChange, OutboxEmail
 
 
 class ChangeLoggedAdmin(admin.ModelAdmin):
-    """Admin edits go through the same operations as the UI and the API, so they are in the history."""
+    """Admin edits run through the same operations as UI and API, so they reach the history."""
 
     def save_model(self, request, obj, form, change):
         if change:
