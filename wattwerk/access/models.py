@@ -71,30 +71,37 @@ class Department(RecordModel):
 
     def clean(self) -> None:
         super().clean()
-        moved_below_itself = self.parent_id and self.pk and self.parent.path.startswith(self.path)
-        if moved_below_itself:
-            raise ValidationError(
-                {
-                    "parent": _(
-                        "Eine Abteilung kann nicht sich selbst oder einer ihrer "
-                        "Unterabteilungen untergeordnet werden."
-                    )
-                }
-            )
+        if self.parent_id and self.pk:
+            own_path = self._stored_path(self.pk)
+            if own_path and self._stored_path(self.parent_id).startswith(own_path):
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "Eine Abteilung kann nicht sich selbst oder einer ihrer "
+                            "Unterabteilungen untergeordnet werden."
+                        )
+                    }
+                )
 
     def save(self, *args, **kwargs) -> None:
-        old_path = self.path
         if self.pk is None:
             super().save(*args, **kwargs)
             kwargs.pop("force_insert", None)
             kwargs["update_fields"] = None
-        self.path = (self.parent.path if self.parent_id else "") + f"{self.pk:06d}/"
+        # Paths are read from the database: an ancestor may have moved since it was loaded.
+        old_path = self._stored_path(self.pk)
+        parent_path = self._stored_path(self.parent_id) if self.parent_id else ""
+        self.path = f"{parent_path}{self.pk:06d}/"
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             # Moved: every descendant's path gets the new prefix, in one UPDATE.
             Department.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
             )
+
+    @staticmethod
+    def _stored_path(pk) -> str:
+        return Department.objects.filter(pk=pk).values_list("path", flat=True).first() or ""
 
 
 class UserQuerySet(RestrictedQuerySet):

@@ -1,8 +1,13 @@
 """The department tree: paths, subtrees, moves, and no department below itself."""
 
+import contextlib
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wattwerk.access.models import Department
 from wattwerk.core import operations
@@ -101,3 +106,36 @@ def test_change_in_the_admin_is_in_the_history(tree, admin_client, admin_user):
     assert entry.user == admin_user
     assert entry.changes["name"]["old"] == "Vertrieb"
     assert entry.changes["name"]["new"] == "Vertrieb Energie"
+
+
+@given(
+    moves=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)), min_size=1, max_size=12),
+)
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_paths_follow_the_parents_after_any_sequence_of_moves(db, admin_user, moves):
+    """Whatever is moved where, each path is the chain of its ancestors and no cycle arises."""
+    with transaction.atomic():
+        ids = [DepartmentFactory(code=f"h{i}").pk for i in range(6)]
+        for child, parent in moves:
+            department = Department.objects.get(pk=ids[child])
+            department.parent_id = None if parent == 6 else ids[parent]
+            # Placing it below itself is refused; the tree then stays as it was.
+            with contextlib.suppress(ValidationError):
+                operations.update_record(
+                    instance=department, acting_user=admin_user, now=timezone.now()
+                )
+
+        by_id = {d.pk: d for d in Department.objects.filter(pk__in=ids)}
+        for department in by_id.values():
+            chain, node = [], department
+            while node is not None:
+                assert node.pk not in chain, "cycle"
+                chain.insert(0, node.pk)
+                node = by_id.get(node.parent_id)
+            assert department.path == "".join(f"{pk:06d}/" for pk in chain)
+        transaction.set_rollback(True)
