@@ -6,7 +6,9 @@ issue replaces the body of :func:`restrict_queryset` with role grants at a depth
 without changing a single caller.
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,3 +50,22 @@ class RestrictedQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = Action.READ) -> "RestrictedQuerySet":
         return restrict_queryset(self, user, action)
+
+    def get_for(self, user, action: str, **lookup) -> models.Model:
+        """The one record the user may act on, the same answer for pages and API.
+
+        Out of reach (or not an id at all): ``Http404``, so its existence does not leak.
+        Readable but the action is not allowed: ``PermissionDenied`` (403).
+        """
+        try:
+            return self.restrict(user, action).get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError, ValidationError):
+            pass
+        if action != Action.READ:
+            readable = self.model._default_manager.all().restrict(user, Action.READ)
+            try:
+                if readable.filter(**lookup).exists():
+                    raise PermissionDenied
+            except (ValueError, TypeError, ValidationError):
+                pass
+        raise Http404

@@ -168,8 +168,15 @@ class RecordTypeSuite:
 
     def test_edit_out_of_reach_is_404(self, client, make_user):
         record = self.factory()
-        self.login(client, make_user, "read")
+        self.login(client, make_user)
         assert client.post(self.url("edit", record), self.valid_form_data()).status_code == 404
+
+    def test_edit_of_a_readable_record_without_write_permission_is_403(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user, "read")
+        page = client.get(self.url("detail", record)).content.decode()
+        assert self.url("edit", record) not in page
+        assert client.post(self.url("edit", record), self.valid_form_data()).status_code == 403
 
     def test_delete_is_logged(self, client, make_user):
         record = self.factory()
@@ -223,6 +230,23 @@ class RecordTypeSuite:
             f"{self.api_path}{record.pk}/", {self.change_field: self.change_value}
         )
         assert patch.status_code == 404
+
+    def test_api_create_without_permission_is_403(self, api_client, make_user):
+        self.api_login(api_client, make_user, "read")
+        before = self.model.objects.count()
+        response = api_client.post(self.api_path, self.valid_api_data(), format="json")
+        assert response.status_code == 403
+        assert self.model.objects.count() == before
+
+    def test_api_write_to_a_readable_record_without_permission_is_403(self, api_client, make_user):
+        record = self.factory()
+        old_value = getattr(record, self.change_field)
+        self.api_login(api_client, make_user, "read")
+        path = f"{self.api_path}{record.pk}/"
+        assert api_client.patch(path, {self.change_field: self.change_value}).status_code == 403
+        assert api_client.delete(path).status_code == 403
+        record.refresh_from_db()
+        assert getattr(record, self.change_field) == old_value
 
     def test_api_create(self, api_client, make_user):
         user = self.api_login(api_client, make_user, "read", "create")

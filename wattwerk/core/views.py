@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -48,25 +48,31 @@ class RecordView(View):
     def model(self):
         return self.record_type.model
 
+    def related(self, queryset):
+        names = self.record_type.list_select_related
+        return queryset.select_related(*names) if names else queryset
+
     def restricted(self, action: str):
         return self.model.objects.restrict(self.request.user, action)
 
     def get_object(self, action: str):
-        queryset = self.restricted(action)
-        if self.record_type.list_select_related:
-            queryset = queryset.select_related(*self.record_type.list_select_related)
-        try:
-            return queryset.get(pk=self.kwargs["pk"])
-        except (self.model.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
+        queryset = self.related(self.model.objects.all())
+        return queryset.get_for(self.request.user, action, pk=self.kwargs["pk"])
 
     def base_context(self, **extra) -> dict:
-        user = self.request.user
+        """What the user may do: on this record when there is one, else on the record type."""
+        user, instance = self.request.user, extra.get("object")
+
+        def may(action: str) -> bool:
+            if instance is None or instance.pk is None:
+                return user_can(user, self.model, action)
+            return self.restricted(action).filter(pk=instance.pk).exists()
+
         return {
             "record_type": self.record_type,
             "can_create": user_can(user, self.model, Action.CREATE),
-            "can_write": user_can(user, self.model, Action.WRITE),
-            "can_delete": user_can(user, self.model, Action.DELETE),
+            "can_write": may(Action.WRITE),
+            "can_delete": may(Action.DELETE),
             **extra,
         }
 
@@ -77,9 +83,7 @@ class RecordListView(RecordView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not user_can(request.user, self.model, Action.READ):
             raise PermissionDenied
-        queryset = self.restricted(Action.READ)
-        if self.record_type.list_select_related:
-            queryset = queryset.select_related(*self.record_type.list_select_related)
+        queryset = self.related(self.restricted(Action.READ))
         filterset = self.record_type.filterset_class(
             request.GET, queryset=queryset, request=request
         )
@@ -157,7 +161,8 @@ class RecordEditView(RecordView):
                         instance=form.instance, acting_user=request.user, now=now
                     )
             except operations.ValidationError as error:
-                form.add_error(None, error)
+                # Errors on fields the form does not show land in the form's general errors.
+                form._update_errors(error)
             else:
                 if hasattr(form, "save_m2m"):
                     form.save_m2m()

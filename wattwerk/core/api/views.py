@@ -3,18 +3,16 @@
 import hashlib
 import json
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, views, viewsets
+from rest_framework import exceptions, permissions, views, viewsets
 from rest_framework.response import Response
 
 from wattwerk.core import operations
-from wattwerk.core.querysets import Action
+from wattwerk.core.querysets import Action, user_can
 
 from .exceptions import Conflict, PreconditionFailed
 
@@ -41,6 +39,17 @@ def etag_for(data) -> str:
     return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
 
 
+class RecordPermission(permissions.IsAuthenticated):
+    """Signed in; creating also needs the create privilege (other actions: the restriction)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if request.method == "POST":
+            return user_can(request.user, view.model, Action.CREATE)
+        return True
+
+
 @extend_schema_view(
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
@@ -55,30 +64,26 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     model = None
     select_related: tuple[str, ...] = ()
+    permission_classes = [RecordPermission]
 
     def get_queryset(self):
-        action = _ACTION_BY_METHOD.get(self.request.method, Action.READ)
-        queryset = self.model.objects.restrict(self.request.user, action)
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
-        return queryset
+        return self.related(self.model.objects.restrict(self.request.user, Action.READ))
+
+    def related(self, queryset):
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            # Readable but not writable: say so; not readable at all: 404, nothing leaks.
-            if self.request.method not in {"GET", "HEAD", "OPTIONS"} and self.readable():
-                raise exceptions.PermissionDenied from None
-            raise
-
-    def readable(self) -> bool:
-        readable = self.model.objects.restrict(self.request.user, Action.READ)
-        lookup = {self.lookup_field: self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)}
-        try:
-            return readable.filter(**lookup).exists()
-        except (ValueError, TypeError, DjangoValidationError):
-            return False  # not an id at all
+        action = _ACTION_BY_METHOD.get(self.request.method, Action.READ)
+        queryset = self.related(self.model.objects.all())
+        if action in {Action.WRITE, Action.DELETE}:
+            # Locked until the write commits, so two writers with the same ETag cannot both pass.
+            queryset = queryset.select_for_update(of=("self",))
+        lookup_kwarg = self.lookup_url_kwarg or self.lookup_field
+        instance = queryset.get_for(
+            self.request.user, action, **{self.lookup_field: self.kwargs[lookup_kwarg]}
+        )
+        self.check_object_permissions(self.request, instance)
+        return instance
 
     def with_etag(self, response: Response) -> Response:
         response["ETag"] = etag_for(response.data)
