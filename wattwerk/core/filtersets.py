@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import Action
+
 
 class RecordFilterSet(django_filters.FilterSet):
     """Adds a free-text search ``q`` over the record type's ``search_fields``."""
@@ -11,6 +13,15 @@ class RecordFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(label=_("Suche"), method="search")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices of related records (and the values accepted) are only what the user may read.
+        user = getattr(self.request, "user", None)
+        for filter_ in self.filters.values():
+            queryset = getattr(filter_, "queryset", None)
+            if hasattr(queryset, "restrict"):
+                filter_.queryset = queryset.restrict(user, Action.READ)
 
     def search(self, queryset, name, value):
         value = value.strip()

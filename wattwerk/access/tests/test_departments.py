@@ -139,3 +139,16 @@ def test_paths_follow_the_parents_after_any_sequence_of_moves(db, admin_user, mo
                 node = by_id.get(node.parent_id)
             assert department.path == "".join(f"{pk:06d}/" for pk in chain)
         transaction.set_rollback(True)
+
+
+def test_filters_offer_only_departments_the_user_may_read(tree, client, api_client, make_user):
+    _, sales, _, _ = tree
+    user = make_user("access.view_user")
+    client.force_login(user)
+    page = client.get("/users/").content.decode()
+    assert "Kreditmanagement" not in page
+
+    api_client.force_authenticate(user)
+    response = api_client.get("/api/v1/users/", {"department": sales.pk})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "department"
