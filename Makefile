@@ -57,7 +57,7 @@ lint-fix: install
 	$(BIN)/ruff format .
 
 check-migrations: install
-	env -u DATABASE_URL $(BIN)/wattwerk makemigrations --check --dry-run
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=wattwerk.settings.test $(BIN)/wattwerk makemigrations --check --dry-run
 
 pytest: install browser-deps
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)

@@ -36,6 +36,37 @@ class ChangeLoggedModel(models.Model):
         abstract = True
 
 
+class OwnedModel(models.Model):
+    """A record that belongs to a user and, through them, to a department.
+
+    The owning department follows the owner on every save; the rights (own records, own
+    department, department and below) are decided on these two columns.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verantwortlich"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owning_department = models.ForeignKey(
+        "access.Department",
+        verbose_name=_("zuständige Abteilung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.owning_department_id = self.owner.department_id if self.owner_id else None
+        super().save(*args, **kwargs)
+
+
 class RecordPageMixin:
     """Links a record to its page, found through the registry of record types."""
 

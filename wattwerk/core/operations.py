@@ -12,7 +12,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from . import changelog
-from .models import ObjectChange
+from .models import ObjectChange, OwnedModel
 
 
 class UnableToDeleteRecord(Exception):
@@ -29,8 +29,13 @@ class UnableToDeleteRecord(Exception):
 
 
 def create_record(*, instance: models.Model, acting_user, now: datetime) -> models.Model:
-    """Validate and save a new record, and note it in its history."""
+    """Validate and save a new record, and note it in its history.
+
+    A record with an owner that names none belongs to the user who creates it.
+    """
     with transaction.atomic():
+        if isinstance(instance, OwnedModel) and instance.owner_id is None:
+            instance.owner = acting_user
         instance.full_clean()
         instance.save()
         changes = changelog.difference({}, changelog.snapshot(instance))

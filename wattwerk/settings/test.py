@@ -9,6 +9,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # One file per run, so that two runs on one checkout do not share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 
+# A record type that exists only in the tests (wattwerk/core/tests/sample).
+INSTALLED_APPS = [*INSTALLED_APPS, "wattwerk.core.tests.sample"]  # noqa: F405
+
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
