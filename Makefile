@@ -37,7 +37,8 @@ demo: install
 	$(BIN)/wattwerk migrate --noinput
 	$(BIN)/wattwerk load_demo
 	@$(BIN)/wattwerk db_worker --queue-name '*' & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/wattwerk run_scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
 	  $(BIN)/wattwerk runserver --noreload 127.0.0.1:8000
 
 # Debian's chromium drives the browser tests (Playwright's own download does not work offline).

@@ -19,7 +19,10 @@ from django.db.models import F, Q
 
 from .models import OutboxEmail
 
-CLAIM_DURATION = timedelta(minutes=5)
+
+def claim_duration() -> timedelta:
+    """How long a worker holds an e-mail it is sending; after that, another may take it."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
 
 
 def queue_email(
@@ -61,7 +64,7 @@ def _claim(email_id: int, now: datetime) -> bool:
             .filter(pk=email_id)
             .update(
                 status=OutboxEmail.Status.SENDING,
-                claimed_until=now + CLAIM_DURATION,
+                claimed_until=now + claim_duration(),
                 attempts=F("attempts") + 1,
             )
         )

@@ -1,9 +1,11 @@
 """Background tasks of the core. Each is idempotent: a job that runs twice does no harm."""
 
+from datetime import timedelta
+
 from django.tasks import task
 from django.utils import timezone
 
-from . import outbox
+from . import outbox, schedule
 
 
 @task(queue_name="email")
@@ -13,4 +15,8 @@ def deliver_email(email_id: int) -> str:
 
 @task(queue_name="email")
 def deliver_due_emails() -> dict[str, int]:
+    """The sweep: e-mails whose job was lost, whose worker died mid-send, or due for a retry."""
     return outbox.deliver_due(now=timezone.now())
+
+
+schedule.register(deliver_due_emails, every=timedelta(minutes=1))

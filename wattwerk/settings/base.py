@@ -206,6 +206,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Outbox delivery: attempts before a message is marked failed, and the first retry delay.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+# A worker that dies while sending leaves its claim; after this long another worker sends.
+OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {

@@ -1,5 +1,6 @@
 """A real SMTP server for the e-mail tests (aiosmtpd on a free local port)."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -17,13 +18,24 @@ def free_port() -> int:
 
 @dataclass
 class RecordingHandler:
-    """Keeps every accepted message; refuses the first ``reject_next`` deliveries with 451."""
+    """Keeps every accepted message; refuses the first ``reject_next`` deliveries with 451.
+
+    With ``delay`` it takes that many seconds before it answers, so a test can kill the sender
+    while the message is on the wire; ``receiving`` is set as soon as a message arrives.
+    """
 
     messages: list = field(default_factory=list)
     reject_next: int = 0
+    delay: float = 0
+    receiving: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):
+        self.receiving.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+            if server.transport is None or server.transport.is_closing():
+                return "421 Sender went away"  # never acknowledged, so never accepted
         with self.lock:
             if self.reject_next > 0:
                 self.reject_next -= 1

@@ -1,8 +1,10 @@
 """The e-mail outbox: nothing leaves before commit, everything committed leaves exactly once."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,12 +104,12 @@ def test_email_fails_for_good_after_max_attempts(now, smtp_server, settings):
 def test_email_claimed_by_a_worker_that_died_is_sent_after_the_claim_expires(now, smtp_server):
     email = queue(now)
     OutboxEmail.objects.filter(pk=email.pk).update(
-        status=OutboxEmail.Status.SENDING, claimed_until=now + outbox.CLAIM_DURATION, attempts=1
+        status=OutboxEmail.Status.SENDING, claimed_until=now + outbox.claim_duration(), attempts=1
     )
 
     assert outbox.deliver(email.pk, now=now) == OutboxEmail.Status.SENDING  # still claimed
     assert smtp_server.messages == []
-    assert outbox.deliver_due(now=now + outbox.CLAIM_DURATION + timedelta(seconds=1)) == {
+    assert outbox.deliver_due(now=now + outbox.claim_duration() + timedelta(seconds=1)) == {
         OutboxEmail.Status.SENT: 1
     }
     assert len(smtp_server.messages) == 1
@@ -123,18 +125,27 @@ def database_url() -> str:
     return f"postgres://{auth}@{host}/{config['NAME']}"
 
 
-def run_worker(smtp_server, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {
+def worker_environ(smtp_server, tmp_path: Path) -> dict[str, str]:
+    return {
         **os.environ,
         **smtp_server.environ(),
         "DJANGO_SETTINGS_MODULE": "wattwerk.settings.base",
         "DATABASE_URL": database_url(),
         "WATTWERK_VAR_DIR": str(tmp_path),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "OUTBOX_CLAIM_SECONDS": "2",
     }
-    command = [sys.executable, "-m", "wattwerk.manage", "db_worker", "--queue-name", "*"]
-    command += ["--no-startup-delay", "--interval", "0.1", "--no-reload", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=True)
+
+
+WORKER = [sys.executable, "-m", "wattwerk.manage", "db_worker", "--queue-name", "*"]
+WORKER += ["--no-startup-delay", "--interval", "0.1", "--no-reload"]
+
+
+def run_worker(smtp_server, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = worker_environ(smtp_server, tmp_path)
+    return subprocess.run(
+        [*WORKER, *args], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
 
 
 DATABASE_TASKS = {
@@ -180,3 +191,36 @@ def test_administrators_see_failed_emails_and_why(now, smtp_server, settings, ad
     assert "Aufgabe: Lastgang beschaffen" in page.content.decode()
     detail = admin_client.get(f"/admin/core/outboxemail/{email.pk}/change/").content.decode()
     assert "451" in detail
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_email_of_a_worker_killed_mid_send_goes_out_once_through_the_scheduler(
+    now, smtp_server, tmp_path
+):
+    queue(now, subject="Aufgabe: Freigabe Vertriebsleitung")
+    smtp_server.handler.delay = 30
+    worker = subprocess.Popen(
+        WORKER,
+        env=worker_environ(smtp_server, tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert smtp_server.handler.receiving.wait(timeout=60), "the worker never started sending"
+    finally:
+        worker.send_signal(signal.SIGKILL)  # no goodbye: power cut mid-send
+        worker.wait(timeout=30)
+    assert smtp_server.messages == []
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENDING
+
+    smtp_server.handler.delay = 0
+    time.sleep(2.5)  # the dead worker's claim (OUTBOX_CLAIM_SECONDS=2) runs out
+    env = worker_environ(smtp_server, tmp_path)
+    scheduler = [sys.executable, "-m", "wattwerk.manage", "run_scheduler", "--once"]
+    subprocess.run(scheduler, env=env, check=True, capture_output=True, timeout=60)
+    run_worker(smtp_server, tmp_path, "--batch")
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Aufgabe: Freigabe Vertriebsleitung"
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
