@@ -1,13 +1,21 @@
-"""Snapshots and differences of records, the raw material of the history (Verlauf)."""
+"""Snapshots and differences of records, the raw material of the history (Verlauf).
+
+The history stores raw values (ISO dates, decimal strings), plus, for references to other
+records, the name the referenced record had at the time. Numbers, dates, yes/no and choice labels
+are formatted when the history is read, in the reader's language.
+"""
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import localize
+from django.utils.translation import gettext as _
 
 from .models import ObjectChange
 
@@ -25,50 +33,87 @@ def _loggable_fields(instance: models.Model) -> list[models.Field]:
 
 
 def _raw(value: Any) -> Any:
-    if isinstance(value, datetime | date | Decimal):
-        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
-def _display(instance: models.Model, field: models.Field) -> str:
-    """What a person reads: the related record's name, a choice's label, German formats."""
-    value = getattr(instance, field.attname)
+def format_value(field: models.Field, value: Any) -> str:
+    """A stored value as the reader reads it: choice label, Ja/Nein, German number or date."""
     if value is None or value == "":
         return ""
-    if field.is_relation:
-        related = getattr(instance, field.name)
-        return str(related) if related is not None else ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "Ja" if value else "Nein"
-    if isinstance(value, datetime):
-        return localize(timezone.localtime(value))
-    if isinstance(value, date | Decimal | int | float):
+    if isinstance(field, models.BooleanField):
+        return _("Ja") if value else _("Nein")
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value) if isinstance(value, str) else value
+        return localize(timezone.localtime(moment)) if moment else str(value)
+    if isinstance(field, models.DateField):
+        day = parse_date(value) if isinstance(value, str) else value
+        return localize(day) if day else str(value)
+    if isinstance(field, models.DecimalField):
+        try:
+            return localize(Decimal(value))
+        except (InvalidOperation, TypeError):
+            return str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return localize(value)
     return str(value)
 
 
-def snapshot(instance: models.Model) -> dict[str, tuple[Any, str]]:
-    """Each logged field's stored value and its display text."""
-    return {
-        field.name: (_raw(getattr(instance, field.attname)), _display(instance, field))
-        for field in _loggable_fields(instance)
-    }
+def field_display(instance: models.Model, field: models.Field) -> str:
+    """A record's current value of one field, for its page."""
+    if field.is_relation:
+        related = getattr(instance, field.name)
+        return str(related) if related is not None else ""
+    return format_value(field, getattr(instance, field.attname))
+
+
+def snapshot(instance: models.Model) -> dict[str, tuple[Any, str | None]]:
+    """Each logged field's raw value, and for a reference the referenced record's name."""
+    result = {}
+    for field in _loggable_fields(instance):
+        raw = _raw(getattr(instance, field.attname))
+        label = field_display(instance, field) if field.is_relation else None
+        result[field.name] = (raw, label)
+    return result
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == ""
 
 
 def difference(before: dict, after: dict) -> dict[str, dict[str, Any]]:
     changes = {}
     for name in after.keys() | before.keys():
-        old, new = before.get(name, (None, "")), after.get(name, (None, ""))
-        if old[0] != new[0] and not (old[0] in (None, "") and new[0] in (None, "")):
-            changes[name] = {
-                "old": old[0],
-                "new": new[0],
-                "old_display": old[1],
-                "new_display": new[1],
-            }
+        (old, old_label), (new, new_label) = (
+            before.get(name, (None, None)),
+            after.get(name, (None, None)),
+        )
+        if old != new and not (_is_empty(old) and _is_empty(new)):
+            change = {"old": old, "new": new}
+            if old_label is not None or new_label is not None:
+                change.update(old_label=old_label or "", new_label=new_label or "")
+            changes[name] = change
     return changes
+
+
+def change_rows(model: type[models.Model], entry: ObjectChange) -> list[tuple[str, str, str]]:
+    """(field label, old, new) of one history entry, formatted for the reader."""
+    rows = []
+    for name, change in sorted(entry.changes.items()):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a field removed since
+            rows.append((name, str(change.get("old") or ""), str(change.get("new") or "")))
+            continue
+        old = change.get("old_label") or format_value(field, change.get("old"))
+        new = change.get("new_label") or format_value(field, change.get("new"))
+        rows.append((str(field.verbose_name), old, new))
+    return rows
 
 
 def log_change(
@@ -97,4 +142,4 @@ def log_change(
 def history_for(instance: models.Model) -> models.QuerySet[ObjectChange]:
     return ObjectChange.objects.filter(
         content_type=ContentType.objects.get_for_model(type(instance)), object_id=str(instance.pk)
-    ).select_related("user")
+    )

@@ -103,7 +103,7 @@ class RecordDetailView(RecordView):
         fields = []
         for name in self.record_type.detail_fields:
             field = self.model._meta.get_field(name)
-            fields.append((field.verbose_name, changelog._display(instance, field)))
+            fields.append((field.verbose_name, changelog.field_display(instance, field)))
         context = self.base_context(object=instance, fields=fields, active_tab="overview")
         return render_page(request, self.template_name, context, partial="tab")
 
@@ -113,17 +113,9 @@ class RecordHistoryView(RecordView):
 
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         instance = self.get_object(Action.READ)
-        labels = {f.name: f.verbose_name for f in self.model._meta.concrete_fields}
         entries = list(changelog.history_for(instance)[:200])
         for entry in entries:
-            entry.rows = [
-                (
-                    labels.get(name, name),
-                    change.get("old_display", ""),
-                    change.get("new_display", ""),
-                )
-                for name, change in sorted(entry.changes.items())
-            ]
+            entry.rows = changelog.change_rows(self.model, entry)
         context = self.base_context(object=instance, entries=entries, active_tab="history")
         return render_page(request, self.template_name, context, partial="tab")
 

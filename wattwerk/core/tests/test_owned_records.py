@@ -63,8 +63,8 @@ def test_owning_department_follows_the_owner(make_user):
 
     note.refresh_from_db()
     assert note.owning_department == credit
-    assert changes["owning_department"]["old_display"] == "Vertrieb"
-    assert changes["owning_department"]["new_display"] == "Kreditmanagement"
+    assert changes["owning_department"]["old_label"] == "Vertrieb"
+    assert changes["owning_department"]["new_label"] == "Kreditmanagement"
     assert history(note)[-1].user == seller
 
 
@@ -80,3 +80,21 @@ def test_form_offers_the_creator_as_owner_and_takes_german_numbers(client, make_
     )
     assert response.status_code == 302
     assert Note.objects.get(title="Abschlag").amount == Decimal("12345.67")
+
+
+@pytest.mark.django_db
+def test_history_is_formatted_in_the_readers_language(client, make_user):
+    user = make_user("sample.view_note", "sample.change_note")
+    note = NoteFactory(title="Abschlag", amount=Decimal("1234.50"), owner=user)
+    note.amount = Decimal("98765.40")
+    operations.update_record(instance=note, acting_user=user, now=timezone.now())
+    client.force_login(user)
+
+    german = client.get(f"/notes/{note.pk}/history/").content.decode()
+    assert "1.234,50" in german
+    assert "98.765,40" in german
+
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get(f"/notes/{note.pk}/history/").content.decode()
+    assert "1,234.50" in english
+    assert "98,765.40" in english
