@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: uv-bootstrap help install demo test lint lint-fix check-migrations pytest browser-deps lock vendor messages clean
+.PHONY: uv-bootstrap help install install-prod demo test lint lint-fix check-migrations pytest browser-deps lock vendor messages clean
 
 help:
 	@echo "make demo   - install, migrate, load demo data, run web server and worker (Ctrl-C stops both)"
@@ -27,6 +27,12 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml | uv-bootstrap
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Production: the runtime lock only (no test or lint tools).
+install-prod: uv-bootstrap
+	@test -x $(BIN)/python || $(UV) venv --quiet --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(VENV)
+	$(UV) pip sync --quiet --require-hashes --python $(BIN)/python requirements.lock
+	$(UV) pip install --quiet --no-deps --python $(BIN)/python .
 
 lock: uv-bootstrap
 	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.12 -q -o requirements.lock

@@ -16,6 +16,8 @@ PATH_STEP = 7  # six digits and a slash per level: "000001/000004/"
 class DepartmentQuerySet(RestrictedQuerySet):
     def subtree(self, department: "Department") -> "DepartmentQuerySet":
         """The department and every department below it, in one indexed prefix filter."""
+        if not department.path:  # not saved yet: never "everything"
+            return self.filter(pk=department.pk)
         return self.filter(path__startswith=department.path)
 
 

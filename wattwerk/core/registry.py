@@ -6,7 +6,7 @@ record type without importing the app.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -22,7 +22,6 @@ class RecordType:
     menu_group: str = ""
     detail_fields: tuple[str, ...] = ()
     list_select_related: tuple[str, ...] = ()
-    extra_tabs: tuple[tuple[str, str], ...] = field(default=())  # (label, url name)
 
     @property
     def verbose_name(self) -> str:

@@ -24,5 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  API-Dokumentation: {settings.SITE_URL}/api/v1/docs/")
         self.stdout.write("  Demo-Anmeldungen (nur Demo!):")
         for username, password, description in demo.logins:
-            self.stdout.write(f"    {username:<14} {password:<16} {description}")
+            self.stdout.write(f"    {username:<16} {password:<15} {description}")
         self.stdout.write("")
