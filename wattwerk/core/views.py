@@ -8,7 +8,7 @@ existence does not leak. On an htmx request a view answers with the fragment onl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -144,20 +144,20 @@ class RecordEditView(RecordView):
         if form.is_valid():
             now = timezone.now()
             try:
-                if creating:
-                    operations.create_record(
-                        instance=form.instance, acting_user=request.user, now=now
-                    )
-                else:
-                    operations.update_record(
-                        instance=form.instance, acting_user=request.user, now=now
-                    )
+                with transaction.atomic():  # the record and its many-to-many links, or nothing
+                    if creating:
+                        operations.create_record(
+                            instance=form.instance, acting_user=request.user, now=now
+                        )
+                    else:
+                        operations.update_record(
+                            instance=form.instance, acting_user=request.user, now=now
+                        )
+                    form._save_m2m()
             except operations.ValidationError as error:
                 # Errors on fields the form does not show land in the form's general errors.
                 form._update_errors(error)
             else:
-                if hasattr(form, "save_m2m"):
-                    form.save_m2m()
                 messages.success(
                     request,
                     (
