@@ -153,8 +153,11 @@ def test_list_without_permission_is_a_german_403(client, make_user):
 
 
 def test_server_error_page_is_german_and_needs_no_database(rf):
+    from django.utils import translation
+
     from wattwerk.urls import handler500
 
-    response = handler500(rf.get("/"))
+    with translation.override("de"):
+        response = handler500(rf.get("/"))
     assert response.status_code == 500
     assert "Interner Fehler" in response.content.decode()
