@@ -127,6 +127,10 @@ class User(RecordPageMixin, ChangeLoggedModel, AbstractUser):
         help_text=_("Nur technische Konten und Administratoren dürfen ohne Abteilung sein."),
     )
 
+    roles = models.ManyToManyField(
+        "access.Role", verbose_name=_("Rollen"), related_name="users", blank=True
+    )
+
     objects = RestrictedUserManager()
     changelog_exclude = ("password", "last_login")
 
@@ -144,3 +148,150 @@ class User(RecordPageMixin, ChangeLoggedModel, AbstractUser):
             # A new account can log in once an administrator has set its password.
             self.set_unusable_password()
         super().clean_fields(exclude)
+
+
+class Depth(models.IntegerChoices):
+    """How far a privilege reaches, from nothing to the whole organisation."""
+
+    NONE = 0, _("keine")
+    OWN = 1, _("eigene Datensätze")
+    DEPARTMENT = 2, _("eigene Abteilung")
+    DEPARTMENT_TREE = 3, _("eigene Abteilung und darunter")
+    ORGANISATION = 4, _("ganze Organisation")
+
+
+class Privilege(models.TextChoices):
+    CREATE = "create", _("Anlegen")
+    READ = "read", _("Lesen")
+    WRITE = "write", _("Schreiben")
+    DELETE = "delete", _("Löschen")
+    ASSIGN = "assign", _("Zuweisen")
+    SHARE = "share", _("Freigeben")
+
+
+class Role(RecordModel):
+    """A set of privileges per record type, each at a depth (e.g. "Vertrieb", "Kreditmanagement").
+
+    Users and teams hold roles; the grants add up. Without a grant, nothing is allowed.
+    """
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Rolle")
+        verbose_name_plural = _("Rollen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RolePrivilege(models.Model):
+    """One cell of a role's matrix: record type × privilege → depth."""
+
+    role = models.ForeignKey(
+        Role, verbose_name=_("Rolle"), on_delete=models.CASCADE, related_name="privileges"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("Datensatztyp"), on_delete=models.CASCADE
+    )
+    privilege = models.CharField(_("Recht"), max_length=10, choices=Privilege.choices)
+    depth = models.PositiveSmallIntegerField(_("Tiefe"), choices=Depth.choices, default=Depth.NONE)
+
+    class Meta:
+        verbose_name = _("Rollenrecht")
+        verbose_name_plural = _("Rollenrechte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "content_type", "privilege"], name="role_privilege_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        privilege, depth = self.get_privilege_display(), self.get_depth_display()
+        return f"{self.role}: {self.content_type} {privilege} ({depth})"
+
+
+class Team(RecordModel):
+    """An owner team: can own records; its members come from several departments.
+
+    Records owned by the team count as "own records" for every member; the team's roles apply to
+    its members, with depths measured from the team's department.
+    """
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("Abteilung"),
+        on_delete=models.PROTECT,
+        related_name="teams",
+        help_text=_("Zuständige Abteilung für Datensätze des Teams."),
+    )
+    members = models.ManyToManyField(
+        "access.User", verbose_name=_("Mitglieder"), related_name="teams", blank=True
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("Rollen"), related_name="teams", blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Team")
+        verbose_name_plural = _("Teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Share(models.Model):
+    """One record made readable (or writable) for one user or team, optionally until a date."""
+
+    class Access(models.TextChoices):
+        READ = "read", _("Lesen")
+        READ_WRITE = "read_write", _("Lesen und Schreiben")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("Datensatztyp"), on_delete=models.CASCADE
+    )
+    object_id = models.BigIntegerField(_("Datensatz-ID"))
+    user = models.ForeignKey(
+        "access.User",
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shares",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("Team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shares",
+    )
+    access = models.CharField(_("Zugriff"), max_length=10, choices=Access.choices)
+    valid_until = models.DateTimeField(_("gültig bis"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"))
+    created_by = models.ForeignKey(
+        "access.User",
+        verbose_name=_("freigegeben von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Freigabe")
+        verbose_name_plural = _("Freigaben")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, team__isnull=True)
+                | models.Q(user__isnull=True, team__isnull=False),
+                name="share_user_or_team",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_access_display()} → {self.user or self.team}"

@@ -37,16 +37,26 @@ class ChangeLoggedModel(models.Model):
 
 
 class OwnedModel(models.Model):
-    """A record that belongs to a user and, through them, to a department.
+    """A record that belongs to a user or a team and, through them, to a department.
 
-    The owning department follows the owner on every save; the rights (own records, own
-    department, department and below) are decided on these two columns.
+    The owning department follows the owner on every save (a team's department for a team);
+    the rights (own records, own department, department and below) are decided on these columns.
     """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verantwortlich"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_team = models.ForeignKey(
+        "access.Team",
+        verbose_name=_("verantwortliches Team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     owning_department = models.ForeignKey(
@@ -61,9 +71,18 @@ class OwnedModel(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False, owner_team__isnull=True)
+                | models.Q(owner__isnull=True, owner_team__isnull=False),
+                name="%(app_label)s_%(class)s_one_owner",
+                violation_error_message=_("Genau ein Benutzer oder ein Team ist verantwortlich."),
+            )
+        ]
 
     def save(self, *args, **kwargs) -> None:
-        self.owning_department_id = self.owner.department_id if self.owner_id else None
+        owner = self.owner if self.owner_id else self.owner_team if self.owner_team_id else None
+        self.owning_department_id = owner.department_id if owner is not None else None
         super().save(*args, **kwargs)
 
 

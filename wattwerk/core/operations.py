@@ -34,7 +34,10 @@ def create_record(*, instance: models.Model, acting_user, now: datetime) -> mode
     A record with an owner that names none belongs to the user who creates it.
     """
     with transaction.atomic():
-        if isinstance(instance, OwnedModel) and instance.owner_id is None:
+        unowned = isinstance(instance, OwnedModel) and not (
+            instance.owner_id or instance.owner_team_id
+        )
+        if unowned:
             instance.owner = acting_user
         instance.full_clean()
         instance.save()

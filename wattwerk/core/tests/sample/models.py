@@ -11,7 +11,7 @@ class Note(OwnedModel, RecordModel):
     amount = models.DecimalField(_("Betrag"), max_digits=12, decimal_places=2, default=0)
     due_date = models.DateField(_("fällig am"), null=True, blank=True)
 
-    class Meta:
+    class Meta(OwnedModel.Meta):
         verbose_name = _("Notiz")
         verbose_name_plural = _("Notizen")
         ordering = ["title"]
