@@ -8,4 +8,9 @@ class AccessConfig(AppConfig):
     verbose_name = _("Organisation und Rechte")
 
     def ready(self) -> None:
+        from wattwerk.core.querysets import set_rights_provider
+
         from . import records  # noqa: F401  (registers the record types)
+        from .rights import AccessRights
+
+        set_rights_provider(AccessRights())

@@ -1,10 +1,10 @@
 """Demo organisation: Stadtwerke Musterstadt, its departments and one user per department."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
 from wattwerk.core import demo
 
-from .models import Department, User
+from .models import Department, Depth, Privilege, Role, RolePrivilege, Team, User
 
 # (code, name, parent code, e-mail)
 DEPARTMENTS = [
@@ -39,8 +39,38 @@ USERS = [
     ("abrechnung", "Anton", "Albers", "abrechnung"),
 ]
 
-STAFF_GROUP = "Mitarbeitende"
-STAFF_PERMISSIONS = ["access.view_department", "access.view_user"]
+# The demo roles; each app adds the privileges for its own record types with grant().
+ROLES = {
+    "Mitarbeitende": "Alle: Organisation lesen.",
+    "Vertrieb": "Eigene Abteilung lesen/schreiben, Organisation lesen.",
+    "Vertriebsleitung": "Eigene Abteilung und darunter.",
+    "Marketing": "Marketingmerkmale und Kampagnen.",
+    "Preisbildung": "Preisfelder der Angebote.",
+    "Kreditmanagement": "Bonität, Sicherheiten, kaufmännische Daten.",
+    "Administrator": "Alles in der ganzen Organisation.",
+}
+# Demo user → roles besides "Mitarbeitende"
+USER_ROLES = {
+    "vertrieb": ["Vertrieb", "Vertriebsleitung"],
+    "gk": ["Vertrieb"],
+    "weiterverteiler": ["Vertrieb"],
+    "marketing": ["Marketing"],
+    "preisbildung": ["Preisbildung"],
+    "kredit": ["Kreditmanagement"],
+    "abrechnung": [],
+}
+
+
+def grant(role_name: str, model, **privileges: int) -> None:
+    """``grant("Vertrieb", Account, read=Depth.ORGANISATION, write=Depth.DEPARTMENT)``"""
+    role, _ = Role.objects.get_or_create(
+        name=role_name, defaults={"description": ROLES.get(role_name, "")}
+    )
+    content_type = ContentType.objects.get_for_model(model)
+    for privilege, depth in privileges.items():
+        RolePrivilege.objects.update_or_create(
+            role=role, content_type=content_type, privilege=privilege, defaults={"depth": depth}
+        )
 
 
 @demo.register
@@ -52,11 +82,15 @@ def load_organisation(*, now) -> None:
             defaults={"name": name, "parent": departments.get(parent), "email": email},
         )
 
-    staff, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    staff.permissions.set(
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in (name.split(".") for name in STAFF_PERMISSIONS)
-    )
+    for name, description in ROLES.items():
+        Role.objects.update_or_create(name=name, defaults={"description": description})
+    org = Depth.ORGANISATION
+    for model in (Department, User, Team):
+        grant("Mitarbeitende", model, read=org)
+    grant("Vertriebsleitung", User, write=Depth.DEPARTMENT_TREE)
+    everything = dict.fromkeys(Privilege.values, org)
+    for model in (Department, User, Team, Role):
+        grant("Administrator", model, **everything)
 
     admin, created = User.objects.get_or_create(
         username="admin",
@@ -72,6 +106,7 @@ def load_organisation(*, now) -> None:
     if created:
         admin.set_password(demo.DEMO_PASSWORD)
         admin.save()
+    admin.roles.add(Role.objects.get(name="Administrator"))
     demo.add_login("admin", "Administration (alle Rechte)")
 
     for username, first_name, last_name, code in USERS:
@@ -87,5 +122,5 @@ def load_organisation(*, now) -> None:
         if created:
             user.set_password(demo.DEMO_PASSWORD)
             user.save()
-        user.groups.add(staff)
+        user.roles.add(*Role.objects.filter(name__in=["Mitarbeitende", *USER_ROLES[username]]))
         demo.add_login(username, departments[code].name)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from wattwerk.core.filtersets import RecordFilterSet
 
-from .models import Department, User
+from .models import Department, Role, Team, User
 
 
 class DepartmentFilterSet(RecordFilterSet):
@@ -37,3 +37,26 @@ class UserFilterSet(RecordFilterSet):
     class Meta:
         model = User
         fields = ["q", "department", "is_active"]
+
+
+class TeamFilterSet(RecordFilterSet):
+    search_fields = ("name", "description")
+
+    department = django_filters.ModelChoiceFilter(
+        label=_("Abteilung"), queryset=Department.objects.all()
+    )
+    member = django_filters.ModelChoiceFilter(
+        label=_("Mitglied"), field_name="members", queryset=User.objects.all()
+    )
+
+    class Meta:
+        model = Team
+        fields = ["q", "department", "member"]
+
+
+class RoleFilterSet(RecordFilterSet):
+    search_fields = ("name", "description")
+
+    class Meta:
+        model = Role
+        fields = ["q"]

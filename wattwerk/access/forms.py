@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.forms import RecordForm
 
-from .models import Department, User
+from .models import Department, Role, Team, User
 
 
 class DepartmentForm(RecordForm):
@@ -16,5 +16,27 @@ class DepartmentForm(RecordForm):
 class UserForm(RecordForm):
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "department", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "department",
+            "roles",
+            "is_active",
+        ]
         help_texts = {"username": _("Anmeldename; Buchstaben, Ziffern und @/./+/-/_.")}
+
+
+class TeamForm(RecordForm):
+    class Meta:
+        model = Team
+        fields = ["name", "department", "members", "roles", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RoleForm(RecordForm):
+    class Meta:
+        model = Role
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

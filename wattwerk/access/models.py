@@ -53,6 +53,8 @@ class Department(RecordModel):
 
     objects = DepartmentQuerySet.as_manager()
     changelog_exclude = ("path",)
+    access_department = "pk"
+    access_department_path = "path"
 
     class Meta:
         verbose_name = _("Abteilung")
@@ -133,6 +135,9 @@ class User(RecordPageMixin, ChangeLoggedModel, AbstractUser):
 
     objects = RestrictedUserManager()
     changelog_exclude = ("password", "last_login")
+    access_owner = "pk"  # "own records": one's own user record
+    access_department = "department"
+    access_department_path = "department__path"
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("Benutzer")
@@ -233,6 +238,10 @@ class Team(RecordModel):
     )
     roles = models.ManyToManyField(Role, verbose_name=_("Rollen"), related_name="teams", blank=True)
     description = models.TextField(_("Beschreibung"), blank=True)
+
+    access_owner_team = "pk"  # "own records": the teams one is a member of
+    access_department = "department"
+    access_department_path = "department__path"
 
     class Meta:
         verbose_name = _("Team")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wattwerk.core.registry import registry
 
 from . import filtersets, forms, tables
-from .models import Department, User
+from .models import Department, Role, Team, User
 
 registry.register(
     Department,
@@ -28,4 +28,25 @@ registry.register(
     menu_group=_("Organisation"),
     detail_fields=("username", "first_name", "last_name", "email", "department", "is_active"),
     list_select_related=("department",),
+)
+registry.register(
+    Team,
+    slug="teams",
+    form_class=forms.TeamForm,
+    table_class=tables.TeamTable,
+    filterset_class=filtersets.TeamFilterSet,
+    icon="bi-people-fill",
+    menu_group=_("Organisation"),
+    detail_fields=("name", "department", "description"),
+    list_select_related=("department",),
+)
+registry.register(
+    Role,
+    slug="roles",
+    form_class=forms.RoleForm,
+    table_class=tables.RoleTable,
+    filterset_class=filtersets.RoleFilterSet,
+    icon="bi-shield-lock",
+    menu_group=_("Organisation"),
+    detail_fields=("name", "description"),
 )

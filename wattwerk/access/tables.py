@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.tables import RecordTable
 
-from .models import Department, User
+from .models import Department, Role, Team, User
 
 
 class DepartmentTable(RecordTable):
@@ -22,3 +22,19 @@ class UserTable(RecordTable):
     class Meta(RecordTable.Meta):
         model = User
         fields = ("username", "first_name", "last_name", "email", "department", "is_active")
+
+
+class TeamTable(RecordTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(RecordTable.Meta):
+        model = Team
+        fields = ("name", "department", "description")
+
+
+class RoleTable(RecordTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(RecordTable.Meta):
+        model = Role
+        fields = ("name", "description")

@@ -4,15 +4,17 @@ Record types without rules of their own are created, changed and deleted through
 app's own ``operations.py`` calls them for the bookkeeping and adds its business rules around.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from . import changelog
 from .models import ObjectChange, OwnedModel
+from .querysets import Action
 
 
 class UnableToDeleteRecord(Exception):
@@ -28,10 +30,51 @@ class UnableToDeleteRecord(Exception):
         )
 
 
-def create_record(*, instance: models.Model, acting_user, now: datetime) -> models.Model:
+ManyToMany = dict[str, Iterable[models.Model]]
+
+OWNER_FIELDS = ("owner", "owner_team")
+
+
+def _m2m_snapshot(instance: models.Model) -> dict[str, tuple[list, str]]:
+    """Many-to-many links (roles, team members) as sorted ids and the names linked."""
+    result = {}
+    for field in instance._meta.many_to_many:
+        related = sorted(getattr(instance, field.name).all(), key=lambda obj: obj.pk)
+        result[field.name] = ([obj.pk for obj in related], ", ".join(str(obj) for obj in related))
+    return result
+
+
+def _full_snapshot(instance: models.Model) -> dict:
+    return {**changelog.snapshot(instance), **_m2m_snapshot(instance)}
+
+
+def _set_many_to_many(instance: models.Model, many_to_many: ManyToMany | None) -> None:
+    for name, values in (many_to_many or {}).items():
+        getattr(instance, name).set(values)
+
+
+def _within(instance: models.Model, acting_user, action: str) -> bool:
+    if acting_user is None:  # the system itself (demo loader, migrations)
+        return True
+    return type(instance).objects.restrict(acting_user, action).filter(pk=instance.pk).exists()
+
+
+def _out_of_reach_after_save() -> ValidationError:
+    return ValidationError(
+        _(
+            "So gespeichert läge der Datensatz außerhalb Ihres Bereichs (Abteilung oder "
+            "Verantwortliche). Es wurde nichts gespeichert."
+        )
+    )
+
+
+def create_record(
+    *, instance: models.Model, acting_user, now: datetime, many_to_many: ManyToMany | None = None
+) -> models.Model:
     """Validate and save a new record, and note it in its history.
 
-    A record with an owner that names none belongs to the user who creates it.
+    A record with an owner that names none belongs to the user who creates it. A record the user
+    could not have created where it ends up (another department, say) is rolled back.
     """
     with transaction.atomic():
         unowned = isinstance(instance, OwnedModel) and not (
@@ -41,25 +84,47 @@ def create_record(*, instance: models.Model, acting_user, now: datetime) -> mode
             instance.owner = acting_user
         instance.full_clean()
         instance.save()
-        changes = changelog.difference({}, changelog.snapshot(instance))
+        _set_many_to_many(instance, many_to_many)
+        if not _within(instance, acting_user, Action.CREATE):
+            raise _out_of_reach_after_save()
         changelog.log_change(
             instance=instance,
             kind=ObjectChange.Kind.CREATE,
-            changes=changes,
+            changes=changelog.difference({}, _full_snapshot(instance)),
             acting_user=acting_user,
             now=now,
         )
     return instance
 
 
-def update_record(*, instance: models.Model, acting_user, now: datetime) -> dict:
-    """Validate and save changes to a record; returns what changed (field → old/new)."""
+def update_record(
+    *, instance: models.Model, acting_user, now: datetime, many_to_many: ManyToMany | None = None
+) -> dict:
+    """Validate and save changes to a record; returns what changed (field → old/new).
+
+    Handing the record to another owner needs the assign privilege on it; any other change must
+    leave the record within what the user may write, or nothing is saved.
+    """
     with transaction.atomic():
         stored = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
-        before = changelog.snapshot(stored)
+        if not _within(stored, acting_user, Action.WRITE):
+            raise PermissionDenied
+        before = _full_snapshot(stored)
+        reassigned = any(
+            getattr(stored, f"{name}_id", None) != getattr(instance, f"{name}_id", None)
+            for name in OWNER_FIELDS
+            if hasattr(stored, f"{name}_id")
+        )
+        if reassigned and not _within(stored, acting_user, Action.ASSIGN):
+            raise ValidationError(
+                {"owner": _("Sie dürfen diesen Datensatz niemand anderem zuweisen.")}
+            )
         instance.full_clean()
         instance.save()
-        changes = changelog.difference(before, changelog.snapshot(instance))
+        _set_many_to_many(instance, many_to_many)
+        if not reassigned and not _within(instance, acting_user, Action.WRITE):
+            raise _out_of_reach_after_save()
+        changes = changelog.difference(before, _full_snapshot(instance))
         if changes:
             changelog.log_change(
                 instance=instance,
@@ -74,8 +139,10 @@ def update_record(*, instance: models.Model, acting_user, now: datetime) -> dict
 def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None:
     """Delete a record that nothing else uses any more, and note it in its history."""
     with transaction.atomic():
+        if not _within(instance, acting_user, Action.DELETE):
+            raise PermissionDenied
         object_id = instance.pk
-        before = changelog.snapshot(instance)
+        before = _full_snapshot(instance)
         try:
             instance.delete()
         except (ProtectedError, RestrictedError) as error:

@@ -1,10 +1,17 @@
 """The one restriction every user-facing queryset passes through.
 
-``Model.objects.restrict(user, action)`` turns the user's rights into a SQL filter. In this
-foundation the rights are Django's model permissions (whole organisation or nothing); the access
-issue replaces the body of :func:`restrict_queryset` with role grants at a depth, sharing and teams,
-without changing a single caller.
+``Model.objects.restrict(user, action)`` turns the user's rights into one SQL filter. The rules
+themselves (roles with depth, teams, shares) live in :mod:`wattwerk.access.rights`, which plugs
+itself in here when the app loads; core knows only this interface, so it imports no app.
+
+How far "own records", "own department" and "department and below" reach is read from the
+model: ``access_owner`` (path to the owning user, ``"pk"`` for users themselves),
+``access_owner_team`` (path to the owning team), ``access_department`` (path to the department's
+id) and ``access_department_path`` (path to the department's tree path). A model without them
+is organisation data: only a grant for the whole organisation reaches it.
 """
+
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -17,32 +24,51 @@ class Action(models.TextChoices):
     READ = "read", _("Lesen")
     WRITE = "write", _("Schreiben")
     DELETE = "delete", _("Löschen")
+    ASSIGN = "assign", _("Zuweisen")
+    SHARE = "share", _("Freigeben")
 
 
-_DJANGO_PERMISSION = {
-    Action.CREATE: "add",
-    Action.READ: "view",
-    Action.WRITE: "change",
-    Action.DELETE: "delete",
-}
+class RightsProvider(Protocol):
+    def restrict(self, queryset: models.QuerySet, user, action: str) -> models.QuerySet: ...
+
+    def can(self, user, model: type[models.Model], action: str) -> bool: ...
 
 
-def permission_name(model: type[models.Model], action: str) -> str:
-    opts = model._meta
-    return f"{opts.app_label}.{_DJANGO_PERMISSION[Action(action)]}_{opts.model_name}"
+class DenyAll:
+    """Until an app provides the rules: administrators see everything, nobody else anything."""
+
+    def restrict(self, queryset, user, action):
+        return queryset if is_superuser(user) else queryset.none()
+
+    def can(self, user, model, action):
+        return is_superuser(user)
+
+
+_provider: RightsProvider = DenyAll()
+
+
+def set_rights_provider(provider: RightsProvider) -> None:
+    global _provider
+    _provider = provider
+
+
+def is_active_user(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_superuser(user) -> bool:
+    return is_active_user(user) and user.is_superuser
 
 
 def user_can(user, model: type[models.Model], action: str) -> bool:
     """Whether the user holds the privilege on the record type at all (e.g. to offer "Neu")."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.has_perm(permission_name(model, action))
+    return is_active_user(user) and _provider.can(user, model, action)
 
 
 def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
-    if not user_can(user, queryset.model, action):
+    if not is_active_user(user):
         return queryset.none()
-    return queryset
+    return _provider.restrict(queryset, user, action)
 
 
 class RestrictedQuerySet(models.QuerySet):

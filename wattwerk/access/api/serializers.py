@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from wattwerk.core.api.serializers import RecordSerializer
 
-from ..models import Department, User
+from ..models import Department, Role, RolePrivilege, Team, User
 
 
 class DepartmentSerializer(RecordSerializer):
@@ -38,7 +38,33 @@ class UserSerializer(RecordSerializer):
             "last_name",
             "email",
             "department",
+            "roles",
             "is_active",
             "date_joined",
         ]
         read_only_fields = ["date_joined"]
+
+
+class TeamSerializer(RecordSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "display", "name", "department", "members", "roles", "description"]
+
+
+class RolePrivilegeSerializer(serializers.ModelSerializer):
+    record_type = serializers.SerializerMethodField(help_text="app_label.model")
+
+    class Meta:
+        model = RolePrivilege
+        fields = ["record_type", "privilege", "depth"]
+
+    def get_record_type(self, privilege) -> str:
+        return f"{privilege.content_type.app_label}.{privilege.content_type.model}"
+
+
+class RoleSerializer(RecordSerializer):
+    privileges = RolePrivilegeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Role
+        fields = ["id", "display", "name", "description", "privileges"]

@@ -1,7 +1,10 @@
 import factory
-from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 
-from wattwerk.access.models import Department, User
+from wattwerk.access.models import Department, Depth, Role, RolePrivilege, Team, User
+
+# Django's permission verbs, accepted as a shorthand for our privileges.
+_VERBS = {"view": "read", "add": "create", "change": "write"}
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -29,10 +32,46 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def permissions(self, create, extracted, **kwargs):
-        """``UserFactory(permissions=["access.view_department"])``"""
+        """``UserFactory(permissions=["access.read_department"])``: a role with these privileges
+        for the whole organisation (``view``/``add``/``change`` are read as read/create/write)."""
         if create and extracted:
-            for name in extracted:
-                app_label, codename = name.split(".")
-                self.user_permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
+            self.roles.add(role_with(*((name, Depth.ORGANISATION) for name in extracted)))
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    name = factory.Sequence(lambda n: f"Rolle {n}")
+
+
+def parse_privilege(name: str) -> tuple[ContentType, str]:
+    """``"access.read_department"`` → (content type of access.Department, "read")."""
+    app_label, codename = name.split(".")
+    verb, model = codename.split("_", 1)
+    return ContentType.objects.get_by_natural_key(app_label, model), _VERBS.get(verb, verb)
+
+
+def role_with(*privileges: tuple[str, int], name: str | None = None) -> Role:
+    """``role_with(("sample.read_note", Depth.DEPARTMENT), ...)``"""
+    role = RoleFactory(**({"name": name} if name else {}))
+    for privilege_name, depth in privileges:
+        content_type, privilege = parse_privilege(privilege_name)
+        RolePrivilege.objects.update_or_create(
+            role=role, content_type=content_type, privilege=privilege, defaults={"depth": depth}
+        )
+    return role
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    department = factory.SubFactory(DepartmentFactory)
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)

@@ -28,21 +28,34 @@ class RecordSerializer(serializers.ModelSerializer):
     def acting_user(self):
         return self.context["request"].user
 
+    def split_links(self, validated_data) -> dict:
+        """Many-to-many values leave ``validated_data``: they are set after the record is saved."""
+        names = {field.name for field in self.Meta.model._meta.many_to_many}
+        return {name: validated_data.pop(name) for name in list(validated_data) if name in names}
+
     def create(self, validated_data):
+        links = self.split_links(validated_data)
         instance = self.Meta.model(**validated_data)
         try:
             return operations.create_record(
-                instance=instance, acting_user=self.acting_user, now=timezone.now()
+                instance=instance,
+                acting_user=self.acting_user,
+                now=timezone.now(),
+                many_to_many=links,
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(get_error_detail(error)) from error
 
     def update(self, instance, validated_data):
+        links = self.split_links(validated_data)
         for name, value in validated_data.items():
             setattr(instance, name, value)
         try:
             operations.update_record(
-                instance=instance, acting_user=self.acting_user, now=timezone.now()
+                instance=instance,
+                acting_user=self.acting_user,
+                now=timezone.now(),
+                many_to_many=links,
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(get_error_detail(error)) from error

@@ -42,7 +42,7 @@ class TestNoteRecords(RecordTypeSuite):
 
 @pytest.mark.django_db
 def test_new_record_belongs_to_its_creator_and_their_department(make_user):
-    user = make_user(department=DepartmentFactory(name="Geschäftskunden"))
+    user = make_user("sample.create_note", department=DepartmentFactory(name="Geschäftskunden"))
     note = operations.create_record(
         instance=Note(title="Lastgang anfordern"), acting_user=user, now=timezone.now()
     )
@@ -53,7 +53,10 @@ def test_new_record_belongs_to_its_creator_and_their_department(make_user):
 @pytest.mark.django_db
 def test_owning_department_follows_the_owner(make_user):
     sales, credit = DepartmentFactory(name="Vertrieb"), DepartmentFactory(name="Kreditmanagement")
-    seller, analyst = make_user(department=sales), make_user(department=credit)
+    seller = make_user(
+        "sample.create_note", "sample.write_note", "sample.assign_note", department=sales
+    )
+    analyst = make_user(department=credit)
     note = operations.create_record(
         instance=Note(title="Bonität prüfen"), acting_user=seller, now=timezone.now()
     )

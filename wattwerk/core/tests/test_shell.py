@@ -145,9 +145,9 @@ def test_numbers_and_dates_are_german():
 
 
 @pytest.mark.django_db
-def test_list_without_permission_is_a_german_403(client, make_user):
+def test_forbidden_action_is_a_german_403(client, make_user):
     client.force_login(make_user())
-    response = client.get("/departments/")
+    response = client.get("/departments/add/")
     assert response.status_code == 403
     assert "Keine Berechtigung" in response.content.decode()
 

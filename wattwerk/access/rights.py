@@ -1,0 +1,178 @@
+"""The rules of access: roles with depth, owner teams and shares, turned into one SQL filter.
+
+A user's grants are the privileges of their own roles (depth measured from their department)
+plus those of the roles of their teams (depth measured from the team's department). They add
+up; without a grant nothing is allowed. Shares add single records for reading or writing.
+The grants are read once per user object (three queries at most) and kept on it, so a page
+pays a fixed number of queries for the restriction whatever the number of rows, roles and shares.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+
+from wattwerk.core.querysets import Action, is_superuser
+
+from .models import Department, Depth, RolePrivilege, Share, Team
+
+_CACHE = "_wattwerk_rights"
+
+# Which share access grants which action.
+SHARE_ACCESS = {
+    Action.READ: (Share.Access.READ, Share.Access.READ_WRITE),
+    Action.WRITE: (Share.Access.READ_WRITE,),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One privilege at a depth, and where it comes from (for "why can I see this?")."""
+
+    content_type_id: int
+    privilege: str
+    depth: int
+    role: str
+    department_id: int | None  # the department the depth is measured from
+    department_path: str
+    team_id: int | None = None
+    team: str = ""
+
+
+@dataclass(frozen=True)
+class UserRights:
+    grants: tuple[Grant, ...]
+    team_ids: frozenset[int]
+
+    def grants_for(self, content_type_id: int, action: str) -> list[Grant]:
+        return [
+            g
+            for g in self.grants
+            if g.content_type_id == content_type_id and g.privilege == action and g.depth > 0
+        ]
+
+
+def rights_of(user) -> UserRights:
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached
+    own_department = (
+        Department.objects.filter(pk=user.department_id).values_list("path", flat=True).first()
+        if user.department_id
+        else None
+    )
+    grants = [
+        Grant(
+            content_type_id=row["content_type_id"],
+            privilege=row["privilege"],
+            depth=row["depth"],
+            role=row["role__name"],
+            department_id=user.department_id,
+            department_path=own_department or "",
+        )
+        for row in RolePrivilege.objects.filter(role__users=user, depth__gt=0).values(
+            "content_type_id", "privilege", "depth", "role__name"
+        )
+    ]
+    team_ids = set()
+    team_rows = Team.objects.filter(members=user).values(
+        "id",
+        "name",
+        "department_id",
+        "department__path",
+        "roles__name",
+        "roles__privileges__content_type_id",
+        "roles__privileges__privilege",
+        "roles__privileges__depth",
+    )
+    for row in team_rows:
+        team_ids.add(row["id"])
+        if row["roles__privileges__depth"]:
+            grants.append(
+                Grant(
+                    content_type_id=row["roles__privileges__content_type_id"],
+                    privilege=row["roles__privileges__privilege"],
+                    depth=row["roles__privileges__depth"],
+                    role=row["roles__name"],
+                    department_id=row["department_id"],
+                    department_path=row["department__path"],
+                    team_id=row["id"],
+                    team=row["name"],
+                )
+            )
+    rights = UserRights(grants=tuple(grants), team_ids=frozenset(team_ids))
+    setattr(user, _CACHE, rights)
+    return rights
+
+
+def forget_rights(user) -> None:
+    """After roles, teams or departments changed within one request."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
+def scope(model: type[models.Model], grant: Grant, user, team_ids) -> Q:
+    """The records one grant reaches, as a filter on ``model``."""
+    if grant.depth >= Depth.ORGANISATION:
+        return Q()
+    if grant.depth == Depth.OWN:
+        condition = _nothing()
+        owner = getattr(model, "access_owner", None)
+        owner_team = getattr(model, "access_owner_team", None)
+        if owner:
+            condition |= Q(**{owner: user.pk})
+        if owner_team and team_ids:
+            condition |= Q(**{f"{owner_team}__in": sorted(team_ids)})
+        return condition
+    if grant.department_id is None:
+        return _nothing()
+    if grant.depth == Depth.DEPARTMENT:
+        field = getattr(model, "access_department", None)
+        return Q(**{field: grant.department_id}) if field else _nothing()
+    path_field = getattr(model, "access_department_path", None)
+    if not path_field or not grant.department_path:
+        return _nothing()
+    return Q(**{f"{path_field}__startswith": grant.department_path})
+
+
+def share_scope(model: type[models.Model], content_type_id: int, action: str, user, team_ids) -> Q:
+    access = SHARE_ACCESS.get(Action(action))
+    if not access:
+        return _nothing()
+    shares = Share.objects.filter(
+        Q(user=user) | Q(team_id__in=sorted(team_ids)),
+        content_type_id=content_type_id,
+        access__in=access,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=Now()))
+    return Q(pk__in=shares.values("object_id"))
+
+
+class AccessRights:
+    """The rights provider plugged into :mod:`wattwerk.core.querysets`."""
+
+    def restrict(self, queryset: models.QuerySet, user, action: str) -> models.QuerySet:
+        if is_superuser(user):
+            return queryset
+        model = queryset.model
+        content_type_id = ContentType.objects.get_for_model(model).pk
+        rights = rights_of(user)
+        condition = _nothing()
+        for grant in rights.grants_for(content_type_id, action):
+            reach = scope(model, grant, user, rights.team_ids)
+            if reach == Q():
+                return queryset  # the whole organisation
+            condition |= reach
+        condition |= share_scope(model, content_type_id, action, user, rights.team_ids)
+        return queryset.filter(condition)
+
+    def can(self, user, model: type[models.Model], action: str) -> bool:
+        if is_superuser(user):
+            return True
+        content_type_id = ContentType.objects.get_for_model(model).pk
+        return bool(rights_of(user).grants_for(content_type_id, action))
