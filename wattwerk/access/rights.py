@@ -13,6 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from wattwerk.core.querysets import Action, is_superuser
 
@@ -176,3 +179,83 @@ class AccessRights:
             return True
         content_type_id = ContentType.objects.get_for_model(model).pk
         return bool(rights_of(user).grants_for(content_type_id, action))
+
+    def explain(self, user, instance: models.Model) -> list:
+        return explain(user, instance)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a user may do something with one record, in words and as data."""
+
+    action: str
+    source: str  # "administrator", "role", "team_role" or "share"
+    text: str
+    role: str = ""
+    depth: int | None = None
+    team: str = ""
+    valid_until: object = None
+
+
+def explain(user, instance: models.Model, actions=(Action.READ, Action.WRITE, Action.DELETE)):
+    """Every grant and share that gives the user each action on this record."""
+    if is_superuser(user):
+        return [
+            Reason(action=a, source="administrator", text=_("Administrator: alle Rechte"))
+            for a in actions
+        ]
+    model = type(instance)
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    rights = rights_of(user)
+    here = model._default_manager.filter(pk=instance.pk)
+    reasons = []
+    for action in actions:
+        for grant in rights.grants_for(content_type_id, action):
+            if here.filter(scope(model, grant, user, rights.team_ids)).exists():
+                depth = Depth(grant.depth).label
+                if grant.team_id:
+                    text = _("Rolle „%(role)s“ über Team „%(team)s“: %(depth)s") % {
+                        "role": grant.role,
+                        "team": grant.team,
+                        "depth": depth,
+                    }
+                else:
+                    text = _("Rolle „%(role)s“: %(depth)s") % {"role": grant.role, "depth": depth}
+                reasons.append(
+                    Reason(
+                        action=action,
+                        source="team_role" if grant.team_id else "role",
+                        text=text,
+                        role=grant.role,
+                        depth=grant.depth,
+                        team=grant.team,
+                    )
+                )
+        access = SHARE_ACCESS.get(Action(action), ())
+        shares = Share.objects.filter(
+            Q(user=user) | Q(team_id__in=sorted(rights.team_ids)),
+            content_type_id=content_type_id,
+            object_id=instance.pk,
+            access__in=access,
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=Now()))
+        for share in shares.select_related("team", "created_by"):
+            text = _("Freigabe an %(whom)s (%(access)s)") % {
+                "whom": _("Team „%(team)s“") % {"team": share.team} if share.team else _("Sie"),
+                "access": share.get_access_display(),
+            }
+            if share.valid_until:
+                text += " " + _("bis %(until)s") % {
+                    "until": date_format(
+                        timezone.localtime(share.valid_until), "SHORT_DATETIME_FORMAT"
+                    )
+                }
+            reasons.append(
+                Reason(
+                    action=action,
+                    source="share",
+                    text=text,
+                    team=str(share.team or ""),
+                    valid_until=share.valid_until,
+                )
+            )
+    return reasons

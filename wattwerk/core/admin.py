@@ -37,16 +37,21 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
 @admin.register(ObjectChange)
 class ObjectChangeAdmin(admin.ModelAdmin):
+    """The whole history, read-only: entries are appended by the operations and never changed."""
+
     list_display = (
+        "sequence",
         "changed_at",
         "kind",
+        "event",
         "object_repr",
         "content_type",
         "user_name",
         "department_name",
     )
     list_filter = ("kind", "content_type")
-    search_fields = ("object_repr", "user_name")
+    search_fields = ("object_repr", "user_name", "event", "message")
+    ordering = ("-sequence",)
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,8 @@ records, the name the referenced record had at the time. Numbers, dates, yes/no 
 are formatted when the history is read, in the reader's language.
 """
 
+import json
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +19,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from . import history
 from .models import ObjectChange
+
+EVENT_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def _loggable_fields(instance: models.Model) -> list[models.Field]:
@@ -102,7 +107,13 @@ def difference(before: dict, after: dict) -> dict[str, dict[str, Any]]:
 
 
 def change_rows(model: type[models.Model], entry: ObjectChange) -> list[tuple[str, str, str]]:
-    """(field label, old, new) of one history entry, formatted for the reader."""
+    """(field label, old, new) of one history entry, formatted for the reader.
+
+    For a business event, its data instead: (label, "", value), a label being the field's name
+    when the key names a field of the record type.
+    """
+    if entry.is_event:
+        return [_event_row(model, name, value) for name, value in sorted(entry.data.items())]
     rows = []
     for name, change in sorted(entry.changes.items()):
         try:
@@ -116,6 +127,40 @@ def change_rows(model: type[models.Model], entry: ObjectChange) -> list[tuple[st
     return rows
 
 
+def _event_row(model: type[models.Model], name: str, value: Any) -> tuple[str, str, str]:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        field = None
+    label = getattr(field, "verbose_name", None) or name
+    if isinstance(value, dict | list):
+        shown = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    elif isinstance(field, models.Field) and not field.is_relation:
+        shown = format_value(field, value)
+    elif value is None:
+        shown = ""
+    elif isinstance(value, bool):
+        shown = _("Ja") if value else _("Nein")
+    elif isinstance(value, int | float):
+        shown = localize(value)
+    else:
+        shown = str(value)
+    return str(label), "", shown
+
+
+def _entry(*, instance: models.Model, acting_user, now: datetime, object_id: Any) -> ObjectChange:
+    department = getattr(acting_user, "department", None) if acting_user else None
+    return ObjectChange(
+        changed_at=now,
+        user=acting_user if acting_user and acting_user.pk else None,
+        user_name=acting_user.get_username() if acting_user else "",
+        department_name=str(department)[:200] if department else "",
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(object_id if object_id is not None else instance.pk),
+        object_repr=str(instance)[:200],
+    )
+
+
 def log_change(
     *,
     instance: models.Model,
@@ -125,18 +170,32 @@ def log_change(
     now: datetime,
     object_id: Any = None,
 ) -> ObjectChange:
-    department = getattr(acting_user, "department", None) if acting_user else None
-    return ObjectChange.objects.create(
-        changed_at=now,
-        user=acting_user if acting_user and acting_user.pk else None,
-        user_name=acting_user.get_username() if acting_user else "",
-        department_name=str(department) if department else "",
-        content_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=str(object_id if object_id is not None else instance.pk),
-        object_repr=str(instance)[:200],
-        kind=kind,
-        changes=changes,
-    )
+    """Append a create, update or delete of a record to the history (in the caller's
+    transaction; see :func:`wattwerk.core.history.append`)."""
+    entry = _entry(instance=instance, acting_user=acting_user, now=now, object_id=object_id)
+    entry.kind, entry.changes = kind, changes
+    return history.append(entry)
+
+
+def log_event(
+    *,
+    instance: models.Model,
+    event: str,
+    message: str,
+    data: dict | None = None,
+    acting_user,
+    now: datetime,
+) -> ObjectChange:
+    """Append a business event to a record's history: ``event`` a code (``"lead_qualified"``),
+    ``message`` a short German sentence for the reader, ``data`` what else it needs to know."""
+    if not EVENT_CODE.fullmatch(event):
+        raise ValueError(f"Ereignis-Code {event!r}: nur Kleinbuchstaben, Ziffern und _")
+    if len(message) > ObjectChange._meta.get_field("message").max_length:
+        raise ValueError(f"Meldung zu lang für den Verlauf: {message!r}")
+    entry = _entry(instance=instance, acting_user=acting_user, now=now, object_id=None)
+    entry.kind, entry.event, entry.message = ObjectChange.Kind.EVENT, event, str(message)
+    entry.data = data or {}
+    return history.append(entry)
 
 
 def history_for(instance: models.Model) -> models.QuerySet[ObjectChange]:

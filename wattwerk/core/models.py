@@ -69,6 +69,12 @@ class OwnedModel(models.Model):
         related_name="+",
     )
 
+    # How far the depths reach (see wattwerk.core.querysets).
+    access_owner = "owner"
+    access_owner_team = "owner_team"
+    access_department = "owning_department"
+    access_department_path = "owning_department__path"
+
     class Meta:
         abstract = True
         constraints = [
@@ -107,19 +113,44 @@ class RecordModel(RecordPageMixin, ChangeLoggedModel, TimestampedModel):
         abstract = True
 
 
+class UnableToChangeHistory(Exception):
+    """The history is append-only: an entry, once written, is neither changed nor deleted."""
+
+
+class ObjectChangeQuerySet(models.QuerySet):
+    """Reads the history; refuses the bulk writes that would bypass the model's refusals."""
+
+    def update(self, **kwargs):
+        raise UnableToChangeHistory(_("Der Verlauf kann nicht geändert werden."))
+
+    def delete(self):
+        raise UnableToChangeHistory(_("Der Verlauf kann nicht gelöscht werden."))
+
+
 class ObjectChange(models.Model):
-    """One entry of a record's history: who changed what, when, from which department."""
+    """One entry of a record's history: who changed what, or what happened, when, from which
+    department.
+
+    Entries are only ever appended (through :func:`wattwerk.core.history.append`), each with the
+    next number in one chain over the whole history and a checksum over its content and its
+    predecessor's checksum; ``wattwerk verify_history`` finds entries changed, deleted or
+    inserted behind the application's back.
+    """
 
     class Kind(models.TextChoices):
         CREATE = "create", _("Angelegt")
         UPDATE = "update", _("Geändert")
         DELETE = "delete", _("Gelöscht")
+        EVENT = "event", _("Ereignis")
 
+    sequence = models.PositiveBigIntegerField(_("laufende Nummer"), unique=True, editable=False)
+    entry_hash = models.CharField(_("Prüfsumme"), max_length=64, editable=False)
     changed_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    # PROTECT: the user's id is part of the checksum, so it must not be set to NULL later.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Benutzer"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -132,16 +163,88 @@ class ObjectChange(models.Model):
     object_id = models.CharField(_("Datensatz-ID"), max_length=64)
     object_repr = models.CharField(_("Datensatz"), max_length=200)
     kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    event = models.CharField(
+        _("Ereignis"),
+        max_length=64,
+        blank=True,
+        help_text=_("Code des Geschäftsereignisses, z. B. „lead_qualified“."),
+    )
+    message = models.CharField(_("Meldung"), max_length=300, blank=True)
     changes = models.JSONField(_("Änderungen"), default=dict, encoder=DjangoJSONEncoder)
+    data = models.JSONField(
+        _("Angaben zum Ereignis"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+
+    objects = ObjectChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Verlaufseintrag")
         verbose_name_plural = _("Verlauf")
         ordering = ["-changed_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "-changed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="event", event__gt="")
+                | (~models.Q(kind="event") & models.Q(event="")),
+                name="core_objectchange_event_code_only_on_events",
+                violation_error_message=_(
+                    "Ein Ereignis braucht einen Ereignis-Code; andere Einträge haben keinen."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.is_event:
+            return f"{self.get_kind_display()}: {self.object_repr} – {self.message}"
         return f"{self.get_kind_display()}: {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise UnableToChangeHistory(_("Ein Verlaufseintrag kann nicht geändert werden."))
+        if self.sequence is None or not self.entry_hash:
+            raise UnableToChangeHistory(
+                _("Verlaufseinträge entstehen nur über wattwerk.core.history.append().")
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise UnableToChangeHistory(_("Ein Verlaufseintrag kann nicht gelöscht werden."))
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind == self.Kind.EVENT
+
+
+class HistoryChainHead(models.Model):
+    """The end of the history's chain: the last entry's number and checksum, sealed.
+
+    There is exactly one row. Appending an entry locks it, so concurrent writers queue up here
+    and the chain cannot fork; its seal lets the verifier notice a head wound back to hide
+    entries deleted from the end.
+    """
+
+    SINGLETON_PK = 1
+
+    last_sequence = models.PositiveBigIntegerField(_("letzte laufende Nummer"), default=0)
+    last_hash = models.CharField(_("letzte Prüfsumme"), max_length=64, blank=True)
+    seal = models.CharField(_("Siegel"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("Kettenkopf des Verlaufs")
+        verbose_name_plural = _("Kettenköpfe des Verlaufs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1),
+                name="core_historychainhead_single_row",
+                violation_error_message=_("Es gibt nur einen Kettenkopf."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Verlauf bis Nr. %(sequence)s") % {"sequence": self.last_sequence})
+
+    def delete(self, *args, **kwargs):
+        raise UnableToChangeHistory(_("Der Kettenkopf des Verlaufs kann nicht gelöscht werden."))
 
 
 class OutboxEmail(models.Model):

@@ -33,6 +33,8 @@ class RightsProvider(Protocol):
 
     def can(self, user, model: type[models.Model], action: str) -> bool: ...
 
+    def explain(self, user, instance: models.Model) -> list: ...
+
 
 class DenyAll:
     """Until an app provides the rules: administrators see everything, nobody else anything."""
@@ -42,6 +44,9 @@ class DenyAll:
 
     def can(self, user, model, action):
         return is_superuser(user)
+
+    def explain(self, user, instance):
+        return []
 
 
 _provider: RightsProvider = DenyAll()
@@ -63,6 +68,11 @@ def is_superuser(user) -> bool:
 def user_can(user, model: type[models.Model], action: str) -> bool:
     """Whether the user holds the privilege on the record type at all (e.g. to offer "Neu")."""
     return is_active_user(user) and _provider.can(user, model, action)
+
+
+def explain_access(user, instance: models.Model) -> list:
+    """Why the user may read, write or delete this record: roles, depths, teams, shares."""
+    return _provider.explain(user, instance) if is_active_user(user) else []
 
 
 def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:

@@ -22,6 +22,11 @@ def record_urlpatterns() -> list:
                 name=f"{slug}_history",
             ),
             path(
+                f"{slug}/<int:pk>/access/",
+                views.RecordAccessView.as_view(**attrs),
+                name=f"{slug}_access",
+            ),
+            path(
                 f"{slug}/<int:pk>/edit/", views.RecordEditView.as_view(**attrs), name=f"{slug}_edit"
             ),
             path(

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
 from . import changelog, operations
-from .querysets import Action, user_can
+from .querysets import Action, explain_access, user_can
 from .registry import RecordType
 
 PAGE_SIZE = 25
@@ -116,6 +116,23 @@ class RecordHistoryView(RecordView):
         for entry in entries:
             entry.rows = changelog.change_rows(self.model, entry)
         context = self.base_context(object=instance, entries=entries, active_tab="history")
+        return render_page(request, self.template_name, context, partial="tab")
+
+
+class RecordAccessView(RecordView):
+    """ "Warum sehe ich das?": the roles, depths, teams and shares that give the user access."""
+
+    template_name = "core/record_access.html"
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        instance = self.get_object(Action.READ)
+        reasons = explain_access(request.user, instance)
+        by_action = [
+            (label, [r for r in reasons if r.action == action])
+            for action, label in Action.choices
+            if action in {Action.READ, Action.WRITE, Action.DELETE}
+        ]
+        context = self.base_context(object=instance, by_action=by_action, active_tab="access")
         return render_page(request, self.template_name, context, partial="tab")
 
 

@@ -215,3 +215,38 @@ def test_restriction_costs_a_fixed_number_of_queries(org):
             created_at=timezone.now(),
         )
     assert cost(big) == baseline
+
+
+def test_why_can_i_see_this_names_roles_teams_and_shares(org, client, api_client):
+    _, sales, _, credit = org
+    seller = user_with(sales, ("sample.read_note", Depth.DEPARTMENT))
+    team = TeamFactory(name="Ausschreibungen", department=credit, members=[seller])
+    team.roles.add(role_with(("sample.write_note", Depth.DEPARTMENT), name="Angebotsteam"))
+    record = note(UserFactory(department=credit), title="Ausschreibung Klinikum")
+    Share.objects.create(
+        content_type=ContentType.objects.get_for_model(Note),
+        object_id=record.pk,
+        user=seller,
+        access=Share.Access.READ,
+        created_at=timezone.now(),
+    )
+
+    client.force_login(seller)
+    page = client.get(f"/notes/{record.pk}/access/").content.decode()
+    assert "Freigabe an Sie (Lesen)" in page
+    assert "Rolle „Angebotsteam“ über Team „Ausschreibungen“: eigene Abteilung" in page
+
+    api_client.force_authenticate(seller)
+    reasons = api_client.get(f"/api/v1/notes/{record.pk}/access/").json()
+    assert {(r["action"], r["source"]) for r in reasons} == {
+        ("read", "share"),
+        ("write", "team_role"),
+    }
+
+
+def test_why_page_of_an_unreadable_record_is_404(org, client):
+    _, sales, _, credit = org
+    seller = user_with(sales, ("sample.read_note", Depth.DEPARTMENT))
+    record = note(UserFactory(department=credit))
+    client.force_login(seller)
+    assert client.get(f"/notes/{record.pk}/access/").status_code == 404

@@ -60,3 +60,15 @@ class RecordSerializer(serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(get_error_detail(error)) from error
         return instance
+
+
+class AccessReasonSerializer(serializers.Serializer):
+    """One reason the caller may act on a record."""
+
+    action = serializers.CharField(help_text="read, write oder delete")
+    source = serializers.ChoiceField(choices=["administrator", "role", "team_role", "share"])
+    text = serializers.CharField(help_text="Begründung in Worten")
+    role = serializers.CharField(allow_blank=True)
+    depth = serializers.IntegerField(allow_null=True, help_text="0 keine … 4 ganze Organisation")
+    team = serializers.CharField(allow_blank=True)
+    valid_until = serializers.DateTimeField(allow_null=True)

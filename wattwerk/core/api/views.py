@@ -9,12 +9,14 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, views, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from wattwerk.core import operations
-from wattwerk.core.querysets import Action, user_can
+from wattwerk.core.querysets import Action, explain_access, user_can
 
 from .exceptions import Conflict, PreconditionFailed
+from .serializers import AccessReasonSerializer
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -114,6 +116,14 @@ class RecordViewSet(viewsets.ModelViewSet):
             serializer.is_valid(raise_exception=True)
             serializer.save()
         return self.with_etag(Response(self.get_serializer(serializer.instance).data))
+
+    @extend_schema(responses=AccessReasonSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="access")
+    def access(self, request, *args, **kwargs):
+        """Why the caller may read, write or delete this record (roles, depth, teams, shares)."""
+        instance = self.get_object()
+        reasons = explain_access(request.user, instance)
+        return Response(AccessReasonSerializer(reasons, many=True).data)
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
