@@ -118,7 +118,9 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.with_etag(Response(self.get_serializer(serializer.instance).data))
 
     @extend_schema(responses=AccessReasonSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="access")
+    @action(
+        detail=True, methods=["get"], url_path="access", pagination_class=None, filter_backends=[]
+    )
     def access(self, request, *args, **kwargs):
         """Why the caller may read, write or delete this record (roles, depth, teams, shares)."""
         instance = self.get_object()
