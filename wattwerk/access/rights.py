@@ -144,15 +144,20 @@ def scope(model: type[models.Model], grant: Grant, user, team_ids) -> Q:
     return Q(**{f"{path_field}__startswith": grant.department_path})
 
 
-def share_scope(model: type[models.Model], content_type_id: int, action: str, user, team_ids) -> Q:
-    access = SHARE_ACCESS.get(Action(action))
-    if not access:
-        return _nothing()
-    shares = Share.objects.filter(
+def active_shares(user, team_ids, content_type_id: int, access) -> models.QuerySet:
+    """Shares of one record type with the user or their teams, not expired, of these kinds."""
+    return Share.objects.filter(
         Q(user=user) | Q(team_id__in=sorted(team_ids)),
         content_type_id=content_type_id,
         access__in=access,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=Now()))
+
+
+def share_scope(model: type[models.Model], content_type_id: int, action: str, user, team_ids) -> Q:
+    access = SHARE_ACCESS.get(Action(action))
+    if not access:
+        return _nothing()
+    shares = active_shares(user, team_ids, content_type_id, access)
     return Q(pk__in=shares.values("object_id"))
 
 
@@ -232,12 +237,9 @@ def explain(user, instance: models.Model, actions=(Action.READ, Action.WRITE, Ac
                     )
                 )
         access = SHARE_ACCESS.get(Action(action), ())
-        shares = Share.objects.filter(
-            Q(user=user) | Q(team_id__in=sorted(rights.team_ids)),
-            content_type_id=content_type_id,
-            object_id=instance.pk,
-            access__in=access,
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=Now()))
+        shares = active_shares(user, rights.team_ids, content_type_id, access).filter(
+            object_id=instance.pk
+        )
         for share in shares.select_related("team", "created_by"):
             text = _("Freigabe an %(whom)s (%(access)s)") % {
                 "whom": _("Team „%(team)s“") % {"team": share.team} if share.team else _("Sie"),
