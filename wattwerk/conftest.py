@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from wattwerk.access.tests.factories import UserFactory
+from wattwerk.access.rights import forget_rights
+from wattwerk.access.tests.factories import UserFactory, profile_with
 
 
 @pytest.fixture
@@ -20,6 +21,18 @@ def make_user(db):
         return UserFactory(permissions=list(permissions), **fields)
 
     return make
+
+
+@pytest.fixture
+def grant_fields(db):
+    """``grant_fields(user, Model, "rating", write=True)``: a field security profile for them."""
+
+    def grant(user, model, *field_names: str, write: bool = False):
+        profile = profile_with(model, *field_names, write=write, users=[user])
+        forget_rights(user)
+        return profile
+
+    return grant
 
 
 @pytest.fixture

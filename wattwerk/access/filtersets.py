@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from wattwerk.core.filtersets import RecordFilterSet
 
-from .models import Department, Role, Team, User
+from .models import Department, FieldSecurityProfile, Role, Team, User
 
 
 class DepartmentFilterSet(RecordFilterSet):
@@ -60,3 +60,15 @@ class RoleFilterSet(RecordFilterSet):
     class Meta:
         model = Role
         fields = ["q"]
+
+
+class FieldSecurityProfileFilterSet(RecordFilterSet):
+    search_fields = ("name", "description")
+
+    user = django_filters.ModelChoiceFilter(
+        label=_("Benutzer"), field_name="users", queryset=User.objects.all()
+    )
+
+    class Meta:
+        model = FieldSecurityProfile
+        fields = ["q", "user"]

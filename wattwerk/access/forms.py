@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.forms import RecordForm
 
-from .models import Department, Role, Team, User
+from .models import Department, FieldSecurityProfile, Role, Team, User
 
 
 class DepartmentForm(RecordForm):
@@ -39,4 +39,11 @@ class RoleForm(RecordForm):
     class Meta:
         model = Role
         fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class FieldSecurityProfileForm(RecordForm):
+    class Meta:
+        model = FieldSecurityProfile
+        fields = ["name", "description", "users", "teams"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -304,3 +304,76 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_access_display()} → {self.user or self.team}"
+
+
+class FieldSecurityProfile(RecordModel):
+    """Who may read or write which secured fields (credit rating, debtor number, prices …).
+
+    A field a record type marks as secured (``secured_fields``) is hidden from everyone who
+    holds no profile granting read on it, and read-only for everyone without write. Users hold
+    profiles directly or through their teams; the grants add up.
+    """
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    users = models.ManyToManyField(
+        "access.User", verbose_name=_("Benutzer"), related_name="field_profiles", blank=True
+    )
+    teams = models.ManyToManyField(
+        Team, verbose_name=_("Teams"), related_name="field_profiles", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("Feldsicherheitsprofil")
+        verbose_name_plural = _("Feldsicherheitsprofile")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldPermission(models.Model):
+    """One secured field of one record type, readable and perhaps writable under a profile."""
+
+    profile = models.ForeignKey(
+        FieldSecurityProfile,
+        verbose_name=_("Feldsicherheitsprofil"),
+        on_delete=models.CASCADE,
+        related_name="fields",
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("Datensatztyp"), on_delete=models.CASCADE
+    )
+    field_name = models.CharField(_("Feld"), max_length=100)
+    can_read = models.BooleanField(_("lesen"), default=True)
+    can_write = models.BooleanField(_("schreiben"), default=False)
+
+    class Meta:
+        verbose_name = _("Feldrecht")
+        verbose_name_plural = _("Feldrechte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "content_type", "field_name"], name="field_permission_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(can_write=True, can_read=False),
+                name="field_permission_write_needs_read",
+                violation_error_message=_(
+                    "Wer ein Feld schreiben darf, muss es auch lesen dürfen."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.content_type} · {self.field_name}"
+
+    def clean(self) -> None:
+        super().clean()
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is not None and self.field_name not in getattr(model, "secured_fields", ()):
+            raise ValidationError(
+                {
+                    "field_name": _("„%(field)s“ ist kein geschütztes Feld von %(type)s.")
+                    % {"field": self.field_name, "type": model._meta.verbose_name}
+                }
+            )

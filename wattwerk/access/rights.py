@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from wattwerk.core.querysets import Action, is_superuser
 
-from .models import Department, Depth, RolePrivilege, Share, Team
+from .models import Department, Depth, FieldPermission, RolePrivilege, Share, Team
 
 _CACHE = "_wattwerk_rights"
+_FIELD_CACHE = "_wattwerk_field_rights"
 
 # Which share access grants which action.
 SHARE_ACCESS = {
@@ -111,9 +112,40 @@ def rights_of(user) -> UserRights:
 
 
 def forget_rights(user) -> None:
-    """After roles, teams or departments changed within one request."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    """After roles, teams, departments or profiles changed within one request."""
+    for name in (_CACHE, _FIELD_CACHE):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def field_grants_of(user) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+    """Per record type (content type id): the secured fields the user may read, and write.
+
+    From the profiles the user holds directly or through a team; one query, read when first
+    needed and kept on the user object like the role grants.
+    """
+    cached = getattr(user, _FIELD_CACHE, None)
+    if cached is not None:
+        return cached
+    readable: dict[int, set[str]] = {}
+    writable: dict[int, set[str]] = {}
+    rows = (
+        FieldPermission.objects.filter(
+            Q(profile__users=user) | Q(profile__teams__members=user), can_read=True
+        )
+        .values_list("content_type_id", "field_name", "can_write")
+        .distinct()
+    )
+    for content_type_id, name, can_write in rows:
+        readable.setdefault(content_type_id, set()).add(name)
+        if can_write:
+            writable.setdefault(content_type_id, set()).add(name)
+    grants = {
+        content_type_id: (frozenset(names), frozenset(writable.get(content_type_id, ())))
+        for content_type_id, names in readable.items()
+    }
+    setattr(user, _FIELD_CACHE, grants)
+    return grants
 
 
 def _nothing() -> Q:
@@ -187,6 +219,14 @@ class AccessRights:
 
     def explain(self, user, instance: models.Model) -> list:
         return explain(user, instance)
+
+    def secured_field_rights(self, user, model: type[models.Model]):
+        secured = frozenset(getattr(model, "secured_fields", ()))
+        if is_superuser(user):
+            return secured, secured
+        content_type_id = ContentType.objects.get_for_model(model).pk
+        readable, writable = field_grants_of(user).get(content_type_id, (frozenset(), frozenset()))
+        return readable & secured, writable & secured
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.tables import RecordTable
 
-from .models import Department, Role, Team, User
+from .models import Department, FieldSecurityProfile, Role, Team, User
 
 
 class DepartmentTable(RecordTable):
@@ -37,4 +37,12 @@ class RoleTable(RecordTable):
 
     class Meta(RecordTable.Meta):
         model = Role
+        fields = ("name", "description")
+
+
+class FieldSecurityProfileTable(RecordTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(RecordTable.Meta):
+        model = FieldSecurityProfile
         fields = ("name", "description")

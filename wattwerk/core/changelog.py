@@ -106,16 +106,28 @@ def difference(before: dict, after: dict) -> dict[str, dict[str, Any]]:
     return changes
 
 
-def change_rows(model: type[models.Model], entry: ObjectChange) -> list[tuple[str, str, str]]:
+def change_rows(
+    model: type[models.Model], entry: ObjectChange, hidden: frozenset[str] = frozenset()
+) -> list[tuple[str, str, str]]:
     """(field label, old, new) of one history entry, formatted for the reader.
 
     For a business event, its data instead: (label, "", value), a label being the field's name
-    when the key names a field of the record type.
+    when the key names a field of the record type. ``hidden`` are the secured fields the reader
+    may not read: their change shows without values, event data under their name not at all
+    (so an event that carries a secured value must key it by the field's name).
     """
     if entry.is_event:
-        return [_event_row(model, name, value) for name, value in sorted(entry.data.items())]
+        return [
+            _event_row(model, name, value)
+            for name, value in sorted(entry.data.items())
+            if name not in hidden
+        ]
     rows = []
     for name, change in sorted(entry.changes.items()):
+        if name in hidden:
+            label = str(model._meta.get_field(name).verbose_name)
+            rows.append((label, _("verborgen"), _("verborgen")))
+            continue
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:  # a field removed since

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 
 from .models import OwnedModel
 
@@ -20,6 +21,27 @@ def owned_models_keep_the_owner_constraint(app_configs=None, **kwargs):
                         "(the one-owner constraint is missing).",
                         obj=model,
                         id="wattwerk.E001",
+                    )
+                )
+    return errors
+
+
+@checks.register(checks.Tags.models)
+def secured_fields_exist(app_configs=None, **kwargs):
+    errors = []
+    for model in apps.get_models():
+        for name in getattr(model, "secured_fields", ()):
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is None or not field.concrete:
+                errors.append(
+                    checks.Error(
+                        f"{model.__name__}.secured_fields names {name!r}, "
+                        "which is not a field stored on the model.",
+                        obj=model,
+                        id="wattwerk.E002",
                     )
                 )
     return errors

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import Action
+from .querysets import Action, field_rights
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -16,8 +16,14 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Choices of related records (and the values accepted) are only what the user may read.
         user = getattr(self.request, "user", None)
+        # Secured fields the user may not read can be neither filtered nor searched: a filter
+        # such as "rating = A" would reveal the value without showing it.
+        self.hidden_fields = field_rights(user, self._meta.model).hidden
+        for name, filter_ in list(self.filters.items()):
+            if filter_.field_name.split("__")[0] in self.hidden_fields:
+                del self.filters[name]
+        # Choices of related records (and the values accepted) are only what the user may read.
         for filter_ in self.filters.values():
             queryset = getattr(filter_, "queryset", None)
             if hasattr(queryset, "restrict"):
@@ -29,5 +35,7 @@ class RecordFilterSet(django_filters.FilterSet):
             return queryset
         condition = Q()
         for field in self.search_fields:
+            if field.split("__")[0] in self.hidden_fields:
+                continue
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)

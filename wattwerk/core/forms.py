@@ -1,14 +1,26 @@
-"""The base form of every record type: related-record pickers offer only what the user may read."""
+"""The base form of every record type: related-record pickers offer only what the user may read,
+and secured fields are left out (no read) or shown read-only (no write)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .querysets import Action
+from .querysets import Action, field_rights
 
 
 class RecordForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.field_rights = field_rights(user, self._meta.model)
+        for name in self.field_rights.hidden:
+            self.fields.pop(name, None)
+        for name in self.field_rights.read_only & self.fields.keys():
+            self.fields[name].disabled = True
+            self.fields[name].help_text = gettext_lazy(
+                "Nur lesbar: Ändern erfordert ein Feldsicherheitsprofil."
+            )
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
@@ -27,6 +39,37 @@ class RecordForm(forms.ModelForm):
             self.fields["owner"].required = False
             if user is not None:
                 self.initial["owner"] = self.initial.get("owner") or user.pk
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The form neither shows nor takes a secured field the user may not write; a value sent
+        # anyway (not the stored one) is refused by name rather than silently dropped.
+        for name in sorted(self.field_rights.read_only & set(self.data.keys())):
+            if self._differs_from_stored(name, self.data.get(name)):
+                label = self._meta.model._meta.get_field(name).verbose_name
+                self.add_error(
+                    None,
+                    _("Sie dürfen das Feld „%(field)s“ nicht ändern (Feldsicherheit).")
+                    % {"field": label},
+                )
+        return cleaned_data
+
+    def _differs_from_stored(self, name: str, posted) -> bool:
+        model_field = self._meta.model._meta.get_field(name)
+        stored = (
+            getattr(self.instance, model_field.attname)
+            if self.instance.pk
+            else model_field.get_default()
+        )
+        form_field = model_field.formfield(localize=True)
+        try:
+            value = form_field.clean(posted) if form_field is not None else posted
+        except ValidationError:
+            return True
+        value = getattr(value, "pk", value)
+        return model_field.to_python(value) != stored and not (
+            value in (None, "") and stored in (None, "")
+        )
 
     def _post_clean(self):
         # Model validation runs in the operation (create_record/update_record) so that the UI and

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import changelog
 from .models import ObjectChange, OwnedModel
-from .querysets import Action
+from .querysets import Action, field_rights
 
 
 class UnableToDeleteRecord(Exception):
@@ -59,6 +59,22 @@ def _within(instance: models.Model, acting_user, action: str) -> bool:
     return type(instance).objects.restrict(acting_user, action).filter(pk=instance.pk).exists()
 
 
+def _check_secured_writes(instance: models.Model, acting_user, stored: models.Model | None):
+    """A secured field the user may not write must keep its value (its default when new)."""
+    read_only = field_rights(acting_user, type(instance)).read_only
+    refused = {}
+    for name in sorted(read_only):
+        field = instance._meta.get_field(name)
+        before = getattr(stored, field.attname) if stored is not None else field.get_default()
+        if getattr(instance, field.attname) != before:
+            refused[name] = _(
+                "Sie dürfen das Feld „%(field)s“ nicht ändern (Feldsicherheit). "
+                "Es wurde nichts gespeichert."
+            ) % {"field": field.verbose_name}
+    if refused:
+        raise ValidationError(refused)
+
+
 def _out_of_reach_after_save() -> ValidationError:
     return ValidationError(
         _(
@@ -82,6 +98,7 @@ def create_record(
         )
         if unowned:
             instance.owner = acting_user
+        _check_secured_writes(instance, acting_user, stored=None)
         instance.full_clean()
         instance.save()
         _set_many_to_many(instance, many_to_many)
@@ -119,6 +136,7 @@ def update_record(
             raise ValidationError(
                 {"owner": _("Sie dürfen diesen Datensatz niemand anderem zuweisen.")}
             )
+        _check_secured_writes(instance, acting_user, stored=stored)
         instance.full_clean()
         instance.save()
         _set_many_to_many(instance, many_to_many)

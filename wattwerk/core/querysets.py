@@ -9,8 +9,14 @@ model: ``access_owner`` (path to the owning user, ``"pk"`` for users themselves)
 ``access_owner_team`` (path to the owning team), ``access_department`` (path to the department's
 id) and ``access_department_path`` (path to the department's tree path). A model without them
 is organisation data: only a grant for the whole organisation reaches it.
+
+Field-level security works alongside: a model names its sensitive fields in ``secured_fields``
+(credit rating, debtor number, price calculation); only holders of a field security profile
+read or write them. :func:`field_rights` answers, per user and record type, which of them are
+hidden and which are read-only; forms, tables, filters, the API and the history ask it.
 """
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +41,10 @@ class RightsProvider(Protocol):
 
     def explain(self, user, instance: models.Model) -> list: ...
 
+    def secured_field_rights(
+        self, user, model: type[models.Model]
+    ) -> tuple[frozenset[str], frozenset[str]]: ...
+
 
 class DenyAll:
     """Until an app provides the rules: administrators see everything, nobody else anything."""
@@ -47,6 +57,10 @@ class DenyAll:
 
     def explain(self, user, instance):
         return []
+
+    def secured_field_rights(self, user, model):
+        everything = secured_fields(model) if is_superuser(user) else frozenset()
+        return everything, everything
 
 
 _provider: RightsProvider = DenyAll()
@@ -73,6 +87,41 @@ def user_can(user, model: type[models.Model], action: str) -> bool:
 def explain_access(user, instance: models.Model) -> list:
     """Why the user may read, write or delete this record: roles, depths, teams, shares."""
     return _provider.explain(user, instance) if is_active_user(user) else []
+
+
+def secured_fields(model: type[models.Model]) -> frozenset[str]:
+    """The field names a record type protects by field-level security."""
+    return frozenset(getattr(model, "secured_fields", ()))
+
+
+@dataclass(frozen=True)
+class FieldRights:
+    """What one user may do with the secured fields of one record type."""
+
+    hidden: frozenset[str] = frozenset()  # no read: the value appears nowhere
+    read_only: frozenset[str] = frozenset()  # read, but no write (includes the hidden ones)
+
+    def may_read(self, name: str) -> bool:
+        return name not in self.hidden
+
+    def may_write(self, name: str) -> bool:
+        return name not in self.read_only
+
+
+def field_rights(user, model: type[models.Model]) -> FieldRights:
+    """The secured fields of ``model`` the user may not read, and those they may not write.
+
+    ``user=None`` is the system itself (demo loader, migrations, tasks acting for nobody).
+    """
+    secured = secured_fields(model)
+    if not secured or user is None:
+        return FieldRights()
+    readable, writable = (
+        _provider.secured_field_rights(user, model)
+        if is_active_user(user)
+        else (frozenset(), frozenset())
+    )
+    return FieldRights(hidden=secured - readable, read_only=secured - (writable & readable))
 
 
 def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:

@@ -10,9 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import localize
 from rest_framework.authtoken.models import Token
 
+from . import operations
 from .models import ObjectChange
+from .querysets import secured_fields
 from .registry import registry
 
 
@@ -43,6 +47,9 @@ class RecordTypeSuite:
     bad_field: tuple[str, object]
     # permissions every test user holds besides the ones under test (e.g. to read related records)
     related_permissions: tuple[str, ...] = ()
+    # every secured field (field-level security): (a value, another value), both distinctive
+    # enough that finding them in a response can only mean the field leaked
+    secured_values: dict[str, tuple[object, object]] = {}
 
     def valid_form_data(self) -> dict:
         raise NotImplementedError
@@ -307,3 +314,129 @@ class RecordTypeSuite:
         self.api_login(api_client, make_user, "read", "delete")
         assert api_client.delete(f"{self.api_path}{record.pk}/").status_code == 204
         assert not self.model.objects.filter(pk=record.pk).exists()
+
+    # --- field-level security ----------------------------------------------------------------
+    def test_every_secured_field_is_declared_with_test_values(self):
+        assert set(self.secured_values) == secured_fields(self.model)
+
+    def require_secured(self) -> None:
+        if not self.secured_values:
+            pytest.skip("dieser Datensatztyp hat keine feldgesicherten Felder")
+
+    def secured_record(self):
+        """A record whose secured fields were set by a change, so its history holds the values."""
+        record = self.factory()
+        for name, (value, _other) in self.secured_values.items():
+            setattr(record, name, value)
+        operations.update_record(instance=record, acting_user=None, now=timezone.now())
+        return record
+
+    def secured_texts(self) -> set[str]:
+        texts = set()
+        for value, _other in self.secured_values.values():
+            texts |= {str(value), str(localize(value))}
+        return texts
+
+    def secured_form_data(self, record, index: int) -> dict:
+        values = {name: pair[index] for name, pair in self.secured_values.items()}
+        return {**self.valid_form_data(), **self.form_values_of(record), **values}
+
+    def test_secured_values_appear_nowhere_without_a_profile(self, client, api_client, make_user):
+        self.require_secured()
+        record = self.secured_record()
+        self.login(client, make_user, "read", "write")
+        self.api_login(api_client, make_user, "read", "write")
+        pages = [self.url("list"), self.url("detail", record), self.url("history", record)]
+        pages += [self.url("access", record), self.url("edit", record)]
+        pages += [f"{self.url('list')}?sort={name}" for name in self.secured_values]
+        api = [self.api_path, f"{self.api_path}{record.pk}/", f"{self.api_path}{record.pk}/access/"]
+        api += [f"{self.api_path}?ordering={name}" for name in self.secured_values]
+        for url, get in [(url, client.get) for url in pages] + [
+            (url, api_client.get) for url in api
+        ]:
+            response = get(url)
+            assert response.status_code == 200, url
+            body = response.content.decode()
+            assert not [text for text in self.secured_texts() if text in body], url
+
+        # Filtering or searching by the value answers as for any other value: the record's
+        # presence tells nothing (the probe's own text is echoed in the page, so only the
+        # records found are compared).
+        link = f'href="{record.get_absolute_url()}"'
+        for name, (value, _other) in self.secured_values.items():
+            for param in (name, "q"):
+                found, missed = [
+                    client.get(self.url("list"), {param: probe}).content.decode()
+                    for probe in (value, "KEIN-TREFFER-0000")
+                ]
+                assert (link in found) == (link in missed), param
+                found, missed = [
+                    api_client.get(self.api_path, {param: probe}).json()
+                    for probe in (value, "KEIN-TREFFER-0000")
+                ]
+                assert found == missed, param
+
+    def test_secured_field_readable_with_a_read_profile_but_not_writable(
+        self, client, api_client, make_user, grant_fields
+    ):
+        self.require_secured()
+        record = self.secured_record()
+        user = self.login(client, make_user, "read", "write")
+        api_client.force_authenticate(user)
+        grant_fields(user, self.model, *self.secured_values)
+        detail = client.get(self.url("detail", record)).content.decode()
+        assert all(text in detail for text in self.secured_texts())
+        form = client.get(self.url("edit", record)).context["form"]
+        assert all(form.fields[name].disabled for name in self.secured_values)
+        entries = len(history(record))
+
+        response = client.post(self.url("edit", record), self.secured_form_data(record, 1))
+        assert response.status_code == 422
+        errors = " ".join(response.context["form"].non_field_errors())
+        for name in self.secured_values:
+            assert str(self.model._meta.get_field(name).verbose_name) in errors
+        patch = api_client.patch(
+            f"{self.api_path}{record.pk}/",
+            {name: other for name, (_value, other) in self.secured_values.items()},
+            format="json",
+        )
+        assert patch.status_code == 400
+        assert set(self.secured_values) <= {error["field"] for error in patch.json()["errors"]}
+        record.refresh_from_db()
+        for name, (value, _other) in self.secured_values.items():
+            assert getattr(record, name) == value
+        assert len(history(record)) == entries
+
+    def test_secured_field_writable_with_a_write_profile(
+        self, client, api_client, make_user, grant_fields
+    ):
+        self.require_secured()
+        record = self.secured_record()
+        user = self.login(client, make_user, "read", "write")
+        api_client.force_authenticate(user)
+        grant_fields(user, self.model, *self.secured_values, write=True)
+        response = client.post(self.url("edit", record), self.secured_form_data(record, 1))
+        assert response.status_code == 302, response.content.decode()
+        patch = api_client.patch(
+            f"{self.api_path}{record.pk}/",
+            {name: value for name, (value, _other) in self.secured_values.items()},
+            format="json",
+        )
+        assert patch.status_code == 200, patch.json()
+        record.refresh_from_db()
+        for name, (value, _other) in self.secured_values.items():
+            assert getattr(record, name) == value
+            assert name in history(record)[-1].changes
+
+    def test_create_with_a_secured_value_needs_write_on_the_field(self, api_client, make_user):
+        self.require_secured()
+        self.api_login(api_client, make_user, "read", "create")
+        before = self.model.objects.count()
+        data = {
+            **self.valid_api_data(),
+            **{name: value for name, (value, _other) in self.secured_values.items()},
+        }
+        response = api_client.post(self.api_path, data, format="json")
+        assert response.status_code == 400
+        assert set(self.secured_values) <= {error["field"] for error in response.json()["errors"]}
+        assert self.model.objects.count() == before

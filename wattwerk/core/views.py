@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
 from . import changelog, operations
-from .querysets import Action, explain_access, user_can
+from .querysets import Action, explain_access, field_rights, user_can
 from .registry import RecordType
 
 PAGE_SIZE = 25
@@ -87,7 +87,8 @@ class RecordListView(RecordView):
             request.GET, queryset=queryset, request=request
         )
         table = self.record_type.table_class(
-            filterset.qs if filterset.is_valid() else queryset.none()
+            filterset.qs if filterset.is_valid() else queryset.none(),
+            exclude=tuple(field_rights(request.user, self.model).hidden),
         )
         RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
         context = self.base_context(filterset=filterset, table=table)
@@ -99,10 +100,12 @@ class RecordDetailView(RecordView):
 
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         instance = self.get_object(Action.READ)
+        hidden = field_rights(request.user, self.model).hidden
         fields = []
         for name in self.record_type.detail_fields:
             field = self.model._meta.get_field(name)
-            fields.append((field.verbose_name, changelog.field_display(instance, field)))
+            value = None if name in hidden else changelog.field_display(instance, field)
+            fields.append((field.verbose_name, value, name in hidden))
         context = self.base_context(object=instance, fields=fields, active_tab="overview")
         return render_page(request, self.template_name, context, partial="tab")
 
@@ -113,8 +116,9 @@ class RecordHistoryView(RecordView):
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         instance = self.get_object(Action.READ)
         entries = list(changelog.history_for(instance)[:200])
+        hidden = field_rights(request.user, self.model).hidden
         for entry in entries:
-            entry.rows = changelog.change_rows(self.model, entry)
+            entry.rows = changelog.change_rows(self.model, entry, hidden=hidden)
         context = self.base_context(object=instance, entries=entries, active_tab="history")
         return render_page(request, self.template_name, context, partial="tab")
 

@@ -1,7 +1,16 @@
 import factory
 from django.contrib.contenttypes.models import ContentType
 
-from wattwerk.access.models import Department, Depth, Role, RolePrivilege, Team, User
+from wattwerk.access.models import (
+    Department,
+    Depth,
+    FieldPermission,
+    FieldSecurityProfile,
+    Role,
+    RolePrivilege,
+    Team,
+    User,
+)
 
 # Django's permission verbs, accepted as a shorthand for our privileges.
 _VERBS = {"view": "read", "add": "create", "change": "write"}
@@ -75,3 +84,22 @@ class TeamFactory(factory.django.DjangoModelFactory):
     def members(self, create, extracted, **kwargs):
         if create and extracted:
             self.members.add(*extracted)
+
+
+def profile_with(model, *field_names: str, write: bool = False, users=(), teams=(), name=None):
+    """A field security profile granting read (and with ``write`` also write) on these fields."""
+    profile = FieldSecurityProfile.objects.create(
+        name=name or f"Profil {FieldSecurityProfile.objects.count() + 1}"
+    )
+    content_type = ContentType.objects.get_for_model(model)
+    for field_name in field_names:
+        FieldPermission.objects.create(
+            profile=profile,
+            content_type=content_type,
+            field_name=field_name,
+            can_read=True,
+            can_write=write,
+        )
+    profile.users.add(*users)
+    profile.teams.add(*teams)
+    return profile

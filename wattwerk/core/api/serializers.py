@@ -1,12 +1,22 @@
-"""The base serializer of every record type: writes go through the core operations."""
+"""The base serializer of every record type: writes go through the core operations.
+
+Secured fields (field-level security) the caller may not read are left out of every response;
+sending one the caller may not write is refused with 400 naming the field.
+"""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from wattwerk.core import operations
-from wattwerk.core.querysets import Action
+from wattwerk.core.querysets import Action, FieldRights, field_rights, secured_fields
+
+SECURED_NOTE = (
+    " Feldgesichert: fehlt in Antworten an Benutzer ohne Leserecht; "
+    "Schreiben erfordert das Schreibrecht im Feldsicherheitsprofil."
+)
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -16,10 +26,43 @@ class RecordSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
+        if getattr(self.context.get("view"), "swagger_fake_view", False):
+            # Generating the schema: one schema for everybody, every field documented.
+            self.field_rights = FieldRights()
+            for name in secured_fields(self.Meta.model) & self.fields.keys():
+                field = self.fields[name]
+                field.help_text = f"{field.help_text or field.label or name}.{SECURED_NOTE}"
+        else:
+            self.field_rights = field_rights(user, self.Meta.model)
+        for name in self.field_rights.hidden:
+            self.fields.pop(name, None)
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, Action.READ)
+
+    def to_internal_value(self, data):
+        refused = self.refused_secured_fields(data)
+        if refused:
+            raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
+
+    def refused_secured_fields(self, data) -> dict[str, list[str]]:
+        """Secured fields in the input the caller may not write, unless sent back unchanged."""
+        if not hasattr(data, "keys"):
+            return {}
+        refused = {}
+        current = self.to_representation(self.instance) if self.instance is not None else {}
+        for name in sorted(self.field_rights.read_only & set(data.keys())):
+            if name in current and data[name] == current[name]:
+                continue  # e.g. a PUT echoing a field it may read but not write
+            refused[name] = [
+                _(
+                    "Kein Schreibrecht auf dieses feldgesicherte Feld (Feldsicherheit); "
+                    "es wurde nichts geändert."
+                )
+            ]
+        return refused
 
     def get_display(self, instance) -> str:
         return str(instance)

@@ -29,6 +29,7 @@ class TestNoteRecords(RecordTypeSuite):
     change_value = "Rückruf Stadtwerke Beispielstadt"
     bad_field = ("amount", "viel")
     related_permissions = ("access.view_user", "access.view_department")
+    secured_values = {"rating": ("BONI-AAA-7Q3X", "BONI-CCC-9Z1Y")}
 
     def valid_form_data(self):
         return {"title": "Angebot nachfassen", "amount": "1.500,25"}

@@ -10,6 +10,9 @@ class Note(OwnedModel, RecordModel):
     title = models.CharField(_("Titel"), max_length=100)
     amount = models.DecimalField(_("Betrag"), max_digits=12, decimal_places=2, default=0)
     due_date = models.DateField(_("fällig am"), null=True, blank=True)
+    rating = models.CharField(_("Bonitätsnote"), max_length=20, blank=True)
+
+    secured_fields = ("rating",)
 
     class Meta(OwnedModel.Meta):
         verbose_name = _("Notiz")

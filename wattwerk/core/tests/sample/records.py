@@ -12,7 +12,7 @@ from .models import Note
 class NoteForm(RecordForm):
     class Meta:
         model = Note
-        fields = ["title", "amount", "due_date", "owner"]
+        fields = ["title", "amount", "due_date", "rating", "owner"]
 
 
 class NoteTable(RecordTable):
@@ -20,16 +20,16 @@ class NoteTable(RecordTable):
 
     class Meta(RecordTable.Meta):
         model = Note
-        fields = ("title", "amount", "due_date", "owner", "owning_department")
+        fields = ("title", "amount", "due_date", "rating", "owner", "owning_department")
 
 
 class NoteFilterSet(RecordFilterSet):
-    search_fields = ("title",)
+    search_fields = ("title", "rating")
     amount__gte = django_filters.NumberFilter(field_name="amount", lookup_expr="gte")
 
     class Meta:
         model = Note
-        fields = ["q", "owner", "owning_department", "amount__gte"]
+        fields = ["q", "owner", "owning_department", "amount__gte", "rating"]
 
 
 registry.register(
@@ -39,6 +39,6 @@ registry.register(
     table_class=NoteTable,
     filterset_class=NoteFilterSet,
     menu_group="Test",
-    detail_fields=("title", "amount", "due_date", "owner", "owning_department"),
+    detail_fields=("title", "amount", "due_date", "rating", "owner", "owning_department"),
     list_select_related=("owner", "owning_department"),
 )

@@ -9,7 +9,16 @@ from ..records import NoteFilterSet
 class NoteSerializer(RecordSerializer):
     class Meta:
         model = Note
-        fields = ["id", "display", "title", "amount", "due_date", "owner", "owning_department"]
+        fields = [
+            "id",
+            "display",
+            "title",
+            "amount",
+            "due_date",
+            "rating",
+            "owner",
+            "owning_department",
+        ]
         read_only_fields = ["owning_department"]
         extra_kwargs = {"owner": {"required": False}}
 
@@ -19,7 +28,7 @@ class NoteViewSet(RecordViewSet):
     serializer_class = NoteSerializer
     filterset_class = NoteFilterSet
     select_related = ("owner", "owning_department")
-    ordering_fields = ["title", "amount"]
+    ordering_fields = ["title", "amount", "rating"]
 
 
 router.register("notes", NoteViewSet, basename="note")
