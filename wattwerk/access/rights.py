@@ -234,22 +234,59 @@ class Reason:
     """Why a user may do something with one record, in words and as data."""
 
     action: str
-    source: str  # "administrator", "role", "team_role" or "share"
+    source: str  # "administrator", "role", "team_role", "share" or "field_profile"
     text: str
     role: str = ""
     depth: int | None = None
     team: str = ""
     valid_until: object = None
+    field: str = ""  # for "field_profile": the secured field read or written
 
 
 def explain(user, instance: models.Model, actions=(Action.READ, Action.WRITE, Action.DELETE)):
     """Every grant and share that gives the user each action on this record."""
+    model = type(instance)
     if is_superuser(user):
         return [
             Reason(action=a, source="administrator", text=_("Administrator: alle Rechte"))
             for a in actions
         ]
-    model = type(instance)
+    reasons = _explain_records(user, instance, model, actions)
+    return reasons + explain_fields(user, model)
+
+
+def explain_fields(user, model: type[models.Model]) -> list[Reason]:
+    """Which field security profiles let the user read or write each secured field."""
+    secured = getattr(model, "secured_fields", ())
+    if not secured:
+        return []
+    rows = (
+        FieldPermission.objects.filter(
+            Q(profile__users=user) | Q(profile__teams__members=user),
+            content_type=ContentType.objects.get_for_model(model),
+            field_name__in=secured,
+            can_read=True,
+        )
+        .values_list("field_name", "profile__name", "can_write")
+        .distinct()
+        .order_by("field_name", "profile__name")
+    )
+    reasons = []
+    for name, profile, can_write in rows:
+        granted = [Action.READ, Action.WRITE] if can_write else [Action.READ]
+        for action in granted:
+            reasons.append(
+                Reason(
+                    action=action,
+                    source="field_profile",
+                    field=name,
+                    text=_("Feldsicherheitsprofil „%(profile)s“") % {"profile": profile},
+                )
+            )
+    return reasons
+
+
+def _explain_records(user, instance, model, actions) -> list[Reason]:
     content_type_id = ContentType.objects.get_for_model(model).pk
     rights = rights_of(user)
     here = model._default_manager.filter(pk=instance.pk)

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
 from . import changelog, operations
-from .querysets import Action, explain_access, field_rights, user_can
+from .querysets import Action, explain_access, field_rights, secured_fields, user_can
 from .registry import RecordType
 
 PAGE_SIZE = 25
@@ -132,11 +132,26 @@ class RecordAccessView(RecordView):
         instance = self.get_object(Action.READ)
         reasons = explain_access(request.user, instance)
         by_action = [
-            (label, [r for r in reasons if r.action == action])
+            (label, [r for r in reasons if r.action == action and not r.field])
             for action, label in Action.choices
             if action in {Action.READ, Action.WRITE, Action.DELETE}
         ]
-        context = self.base_context(object=instance, by_action=by_action, active_tab="access")
+        rights = field_rights(request.user, self.model)
+        secured = []
+        for field in self.model._meta.concrete_fields:
+            if field.name not in secured_fields(self.model):
+                continue
+            if not rights.may_read(field.name):
+                state = _("verborgen")
+            elif rights.may_write(field.name):
+                state = _("lesen und schreiben")
+            else:
+                state = _("nur lesen")
+            texts = sorted({r.text for r in reasons if r.field == field.name})
+            secured.append((field.verbose_name, state, texts))
+        context = self.base_context(
+            object=instance, by_action=by_action, secured=secured, active_tab="access"
+        )
         return render_page(request, self.template_name, context, partial="tab")
 
 

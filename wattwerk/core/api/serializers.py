@@ -109,9 +109,14 @@ class AccessReasonSerializer(serializers.Serializer):
     """One reason the caller may act on a record."""
 
     action = serializers.CharField(help_text="read, write oder delete")
-    source = serializers.ChoiceField(choices=["administrator", "role", "team_role", "share"])
+    source = serializers.ChoiceField(
+        choices=["administrator", "role", "team_role", "share", "field_profile"]
+    )
     text = serializers.CharField(help_text="Begründung in Worten")
     role = serializers.CharField(allow_blank=True)
     depth = serializers.IntegerField(allow_null=True, help_text="0 keine … 4 ganze Organisation")
     team = serializers.CharField(allow_blank=True)
     valid_until = serializers.DateTimeField(allow_null=True)
+    field = serializers.CharField(
+        allow_blank=True, help_text="bei field_profile: das feldgesicherte Feld, sonst leer"
+    )

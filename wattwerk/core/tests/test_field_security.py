@@ -111,3 +111,20 @@ def test_the_system_check_catches_a_misspelt_secured_field(monkeypatch):
     [error] = secured_fields_exist()
     assert error.id == "wattwerk.E002"
     assert "ratign" in error.msg
+
+
+def test_the_access_tab_explains_field_security(client, api_client):
+    user = reader()
+    note = Note.objects.create(title="Bonität", owner=user, rating=SECRET)
+    client.force_login(user)
+    api_client.force_authenticate(user)
+    url = reverse("notes_access", args=[note.pk])
+    assert "verborgen" in client.get(url).content.decode()
+
+    profile_with(Note, "rating", users=[user], name="Bonität lesen")
+    page = client.get(url).content.decode()
+    assert "nur lesen" in page
+    assert "Feldsicherheitsprofil „Bonität lesen“" in page
+    reasons = api_client.get(f"/api/v1/notes/{note.pk}/access/").json()
+    [field_reason] = [r for r in reasons if r["source"] == "field_profile"]
+    assert (field_reason["field"], field_reason["action"]) == ("rating", "read")
