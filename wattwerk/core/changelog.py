@@ -88,7 +88,7 @@ def snapshot(instance: models.Model) -> dict[str, tuple[Any, str | None]]:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == ""
+    return value is None or value == "" or value == []
 
 
 def difference(before: dict, after: dict) -> dict[str, dict[str, Any]]:
@@ -133,8 +133,12 @@ def change_rows(
         except FieldDoesNotExist:  # a field removed since
             rows.append((name, str(change.get("old") or ""), str(change.get("new") or "")))
             continue
-        old = change.get("old_label") or format_value(field, change.get("old"))
-        new = change.get("new_label") or format_value(field, change.get("new"))
+        old = (
+            change["old_label"] if "old_label" in change else format_value(field, change.get("old"))
+        )
+        new = (
+            change["new_label"] if "new_label" in change else format_value(field, change.get("new"))
+        )
         rows.append((str(field.verbose_name), old, new))
     return rows
 
