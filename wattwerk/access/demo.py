@@ -4,7 +4,17 @@ from django.contrib.contenttypes.models import ContentType
 
 from wattwerk.core import demo
 
-from .models import Department, Depth, Privilege, Role, RolePrivilege, Team, User
+from .models import (
+    Department,
+    Depth,
+    FieldPermission,
+    FieldSecurityProfile,
+    Privilege,
+    Role,
+    RolePrivilege,
+    Team,
+    User,
+)
 
 # (code, name, parent code, e-mail)
 DEPARTMENTS = [
@@ -60,6 +70,32 @@ USER_ROLES = {
     "abrechnung": [],
 }
 
+# Field security profiles → (description, demo users holding them). The record types add their
+# secured fields with secure() as they arrive (credit data with the accounts, prices with quotes).
+FIELD_PROFILES = {
+    "Kreditmanagement": (
+        "Bonität, Sicherheiten und kaufmännische Daten lesen und schreiben.",
+        ["kredit"],
+    ),
+    "Preisbildung": ("Preis- und Kalkulationsfelder der Angebote.", ["preisbildung"]),
+}
+
+
+def secure(profile_name: str, model, *field_names: str, write: bool = False) -> None:
+    """``secure("Kreditmanagement", Account, "credit_limit", write=True)``"""
+    description = FIELD_PROFILES.get(profile_name, ("", []))[0]
+    profile, _ = FieldSecurityProfile.objects.get_or_create(
+        name=profile_name, defaults={"description": description}
+    )
+    content_type = ContentType.objects.get_for_model(model)
+    for field_name in field_names:
+        FieldPermission.objects.update_or_create(
+            profile=profile,
+            content_type=content_type,
+            field_name=field_name,
+            defaults={"can_read": True, "can_write": write},
+        )
+
 
 def grant(role_name: str, model, **privileges: int) -> None:
     """``grant("Vertrieb", Account, read=Depth.ORGANISATION, write=Depth.DEPARTMENT)``"""
@@ -89,7 +125,7 @@ def load_organisation(*, now) -> None:
         grant("Mitarbeitende", model, read=org)
     grant("Vertriebsleitung", User, write=Depth.DEPARTMENT_TREE)
     everything = dict.fromkeys(Privilege.values, org)
-    for model in (Department, User, Team, Role):
+    for model in (Department, User, Team, Role, FieldSecurityProfile):
         grant("Administrator", model, **everything)
 
     admin, created = User.objects.get_or_create(
@@ -124,3 +160,9 @@ def load_organisation(*, now) -> None:
             user.save()
         user.roles.add(*Role.objects.filter(name__in=["Mitarbeitende", *USER_ROLES[username]]))
         demo.add_login(username, departments[code].name)
+
+    for name, (description, usernames) in FIELD_PROFILES.items():
+        profile, _ = FieldSecurityProfile.objects.update_or_create(
+            name=name, defaults={"description": description}
+        )
+        profile.users.add(*User.objects.filter(username__in=usernames))

@@ -7,6 +7,7 @@ are formatted when the history is read, in the reader's language.
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -75,6 +76,22 @@ def field_display(instance: models.Model, field: models.Field) -> str:
         related = getattr(instance, field.name)
         return str(related) if related is not None else ""
     return format_value(field, getattr(instance, field.attname))
+
+
+def field_rows(
+    instance: models.Model, names: Iterable[str], hidden: frozenset[str] = frozenset()
+) -> list[tuple[str, str | None, bool]]:
+    """(label, value, hidden) per field, for a record page, an e-mail, a PDF or an export.
+
+    A field in ``hidden`` (see :func:`wattwerk.core.querysets.field_rights`) keeps its label and
+    loses its value, so whatever renders the rows cannot show it by mistake.
+    """
+    rows = []
+    for name in names:
+        field = instance._meta.get_field(name)
+        value = None if name in hidden else field_display(instance, field)
+        rows.append((field.verbose_name, value, name in hidden))
+    return rows
 
 
 def snapshot(instance: models.Model) -> dict[str, tuple[Any, str | None]]:

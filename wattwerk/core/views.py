@@ -101,11 +101,7 @@ class RecordDetailView(RecordView):
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         instance = self.get_object(Action.READ)
         hidden = field_rights(request.user, self.model).hidden
-        fields = []
-        for name in self.record_type.detail_fields:
-            field = self.model._meta.get_field(name)
-            value = None if name in hidden else changelog.field_display(instance, field)
-            fields.append((field.verbose_name, value, name in hidden))
+        fields = changelog.field_rows(instance, self.record_type.detail_fields, hidden)
         context = self.base_context(object=instance, fields=fields, active_tab="overview")
         return render_page(request, self.template_name, context, partial="tab")
 
