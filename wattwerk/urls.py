@@ -27,6 +27,7 @@ urlpatterns = [
         name="api-docs",
     ),
     re_path(r"^api/", NotFoundView.as_view()),
+    path("", include("wattwerk.access.urls")),
     *record_urlpatterns(),
 ]
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from wattwerk.core.registry import registry
+from wattwerk.core.registry import Tab, registry
 
 from . import filtersets, forms, tables
 from .models import Department, Role, Team, User
@@ -49,4 +49,5 @@ registry.register(
     icon="bi-shield-lock",
     menu_group=_("Organisation"),
     detail_fields=("name", "description"),
+    tabs=(Tab(name="privileges", label=_("Rechte"), url_name="roles_privileges"),),
 )

@@ -12,6 +12,19 @@ from django.db import models
 
 
 @dataclass(frozen=True)
+class Tab:
+    """A tab of a record type's own on its record page, after Übersicht, Verlauf and Zugriff.
+
+    ``url_name`` names a URL that takes the record's ``pk``; its view renders the record page
+    with ``active_tab`` set to ``name``.
+    """
+
+    name: str
+    label: str
+    url_name: str
+
+
+@dataclass(frozen=True)
 class RecordType:
     model: type[models.Model]
     slug: str
@@ -22,6 +35,7 @@ class RecordType:
     menu_group: str = ""
     detail_fields: tuple[str, ...] = ()
     list_select_related: tuple[str, ...] = ()
+    tabs: tuple[Tab, ...] = ()
 
     @property
     def verbose_name(self) -> str:

@@ -1,8 +1,10 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from wattwerk.core.api.serializers import RecordSerializer
+from wattwerk.core.registry import registry
 
-from ..models import Department, Role, RolePrivilege, Team, User
+from ..models import Department, Depth, Privilege, Role, RolePrivilege, Team, User
 
 
 class DepartmentSerializer(RecordSerializer):
@@ -68,3 +70,49 @@ class RoleSerializer(RecordSerializer):
     class Meta:
         model = Role
         fields = ["id", "display", "name", "description", "privileges"]
+
+
+class RoleMatrixCellListSerializer(serializers.ListSerializer):
+    """The cells of a matrix; each cell at most once. Errors are keyed by the entry's position."""
+
+    def to_internal_value(self, data):
+        cells = super().to_internal_value(data)
+        errors = {}
+        first: dict[tuple[str, str], int] = {}
+        for index, cell in enumerate(cells):
+            key = (cell["record_type"], cell["privilege"])
+            if key in first:
+                errors[str(index)] = {
+                    "privilege": [
+                        _("Dieses Recht dieses Datensatztyps steht schon in Eintrag %(index)d.")
+                        % {"index": first[key]}
+                    ]
+                }
+            first.setdefault(key, index)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return cells
+
+
+class RoleMatrixCellSerializer(serializers.Serializer):
+    """One cell of a role's matrix: how far one privilege on one record type reaches."""
+
+    record_type = serializers.ChoiceField(
+        choices=[], help_text="Kürzel des Datensatztyps, wie in seiner URL (z. B. departments)"
+    )
+    privilege = serializers.ChoiceField(choices=Privilege.choices, help_text="Recht")
+    depth = serializers.ChoiceField(
+        choices=Depth.choices,
+        help_text=(
+            "Tiefe: 0 keine, 1 eigene Datensätze, 2 eigene Abteilung, "
+            "3 eigene Abteilung und darunter, 4 ganze Organisation"
+        ),
+    )
+
+    class Meta:
+        list_serializer_class = RoleMatrixCellListSerializer
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The registry is complete only once every app is loaded, so the choices are read here.
+        self.fields["record_type"].choices = [record_type.slug for record_type in registry]

@@ -1,7 +1,17 @@
-from wattwerk.core.api.views import RecordViewSet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
 
-from .. import filtersets
-from ..models import Department, Role, Team, User
+from wattwerk.core.api.exceptions import PreconditionFailed
+from wattwerk.core.api.views import IF_MATCH, RecordViewSet, etag_for
+
+from .. import filtersets, operations
+from ..models import Department, Privilege, Role, Team, User
 from . import serializers
 
 
@@ -42,6 +52,26 @@ class TeamViewSet(RecordViewSet):
         return super().get_queryset().prefetch_related("members", "roles")
 
 
+def matrix_data(role: Role) -> list[dict]:
+    """Every cell of the role's matrix: registered record types × privileges, keine included."""
+    depths = operations.depths_of(role)
+    return serializers.RoleMatrixCellSerializer(
+        [
+            {
+                "record_type": row.record_type.slug,
+                "privilege": privilege,
+                "depth": depths.get((row.content_type_id, privilege), 0),
+            }
+            for row in operations.matrix_rows()
+            for privilege in Privilege.values
+        ],
+        many=True,
+    ).data
+
+
+MATRIX = serializers.RoleMatrixCellSerializer(many=True)
+
+
 class RoleViewSet(RecordViewSet):
     """Roles: privileges per record type at a depth."""
 
@@ -53,3 +83,56 @@ class RoleViewSet(RecordViewSet):
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("privileges__content_type")
+
+    @extend_schema(
+        methods=["GET"],
+        responses=MATRIX,
+        description="Die Rechtematrix der Rolle: jeder Datensatztyp × jedes Recht mit seiner "
+        "Tiefe, auch die Zellen mit Tiefe 0 (keine).",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=MATRIX,
+        responses=MATRIX,
+        parameters=[IF_MATCH],
+        description="Setzt die genannten Zellen der Rechtematrix (nicht genannte behalten ihre "
+        "Tiefe); braucht Schreibrecht auf die Rolle. Geänderte Zellen stehen in einem Eintrag "
+        "im Verlauf der Rolle. Antwort: die ganze Matrix danach.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="privileges",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def privileges(self, request, *args, **kwargs):
+        if request.method == "GET":
+            return self.with_etag(Response(matrix_data(self.get_object())))
+        with transaction.atomic():
+            role = self.get_object()  # write on the role: 403 if only readable, else 404
+            self.check_matrix_if_match(role)
+            cells = serializers.RoleMatrixCellSerializer(data=request.data, many=True)
+            cells.is_valid(raise_exception=True)
+            content_type_ids = {
+                row.record_type.slug: row.content_type_id for row in operations.matrix_rows()
+            }
+            depths = {
+                (content_type_ids[cell["record_type"]], cell["privilege"]): cell["depth"]
+                for cell in cells.validated_data
+            }
+            try:
+                operations.set_role_privileges(
+                    role=role, depths=depths, acting_user=request.user, now=timezone.now()
+                )
+            except DjangoValidationError as error:
+                raise drf_serializers.ValidationError(get_error_detail(error)) from error
+        return self.with_etag(Response(matrix_data(role)))
+
+    def check_matrix_if_match(self, role: Role) -> None:
+        expected = self.request.headers.get("If-Match")
+        if not expected or expected.strip() == "*":
+            return
+        candidates = {tag.strip().removeprefix("W/") for tag in expected.split(",")}
+        if etag_for(matrix_data(role)) not in candidates:
+            raise PreconditionFailed

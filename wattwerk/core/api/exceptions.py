@@ -38,8 +38,8 @@ def flatten_errors(detail, prefix: str = "") -> list[dict]:
         ]
     errors = []
     for key, value in items:
-        name = key if key not in {"non_field_errors", "__all__"} else ""
-        errors += flatten_errors(value, f"{prefix}.{name}".strip(".") if name else prefix)
+        name = str(key) if key not in {"non_field_errors", "__all__"} else ""
+        errors += flatten_errors(value, f"{prefix}.{name}".strip(".") if name != "" else prefix)
     return errors
 
 

@@ -4,8 +4,10 @@ from django.utils.module_loading import autodiscover_modules
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter(trailing_slash=True)
+# Paths beside the router's, for every record type alike (e.g. its shares), added by apps.
+extra_urlpatterns: list = []
 
 
 def api_urlpatterns() -> list:
     autodiscover_modules("api.urls")
-    return router.urls
+    return [*router.urls, *extra_urlpatterns]

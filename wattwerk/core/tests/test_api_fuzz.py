@@ -8,7 +8,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
-from wattwerk.access.tests.factories import DepartmentFactory, UserFactory
+from wattwerk.access.tests.factories import (
+    DepartmentFactory,
+    RoleFactory,
+    TeamFactory,
+    UserFactory,
+)
+from wattwerk.core.tests.sample.models import Note
 
 from . import fuzz
 
@@ -25,7 +31,12 @@ def api_headers(db):
     for department in (root, child, leaf):
         UserFactory(department=department)
     UserFactory(department=child, is_active=False)
+    # A role, a team and a note, so that paths with an id (matrix, shares) meet real records.
+    role = RoleFactory(name="Vertrieb")
+    TeamFactory(name="Ausschreibungen", department=root)
     admin = UserFactory(username="fuzz-admin", is_superuser=True, is_staff=True, department=None)
+    Note.objects.create(title="Bonität prüfen", owner=admin, rating="B")
+    admin.roles.add(role)
     token = Token.objects.create(user=admin)
     with fuzz.keep_connection_open():
         yield {"Authorization": f"Token {token.key}"}

@@ -1,0 +1,15 @@
+"""Pages of this app beyond the generic record pages (those come from the registry)."""
+
+from django.urls import path
+
+from . import views
+from .share_views import share_urlpatterns
+
+urlpatterns = [
+    path(
+        "roles/<int:pk>/privileges/",
+        views.RolePrivilegesView.as_view(),
+        name="roles_privileges",
+    ),
+    *share_urlpatterns(),
+]
