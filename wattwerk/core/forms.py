@@ -2,7 +2,7 @@
 and secured fields are left out (no read) or shown read-only (no write)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,6 +70,23 @@ class RecordForm(forms.ModelForm):
         return model_field.to_python(value) != stored and not (
             value in (None, "") and stored in (None, "")
         )
+
+    def add_operation_error(self, error: ValidationError) -> None:
+        """Show what the operation refused: at the field when the form has it, otherwise among
+        the general errors with the field's name in front."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        model_opts = self._meta.model._meta
+        for name, messages in error.message_dict.items():
+            if name in self.fields or name == NON_FIELD_ERRORS:
+                self.add_error(name if name in self.fields else None, messages)
+                continue
+            try:
+                label = str(model_opts.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = name
+            self.add_error(None, [f"{label[:1].upper()}{label[1:]}: {m}" for m in messages])
 
     def _post_clean(self):
         # Model validation runs in the operation (create_record/update_record) so that the UI and

@@ -183,8 +183,7 @@ class RecordEditView(RecordView):
             try:
                 write(instance=form.instance, acting_user=request.user, now=now, many_to_many=links)
             except operations.ValidationError as error:
-                # Errors on fields the form does not show land in the form's general errors.
-                form._update_errors(error)
+                form.add_operation_error(error)
             else:
                 messages.success(
                     request,
