@@ -359,6 +359,25 @@ class RecordTypeSuite:
             body = response.content.decode()
             assert not [text for text in self.secured_texts() if text in body], url
 
+        # Sorting by the field sorts by nothing: otherwise the order tells the values apart.
+        second = self.factory()
+        for name, (_value, other) in self.secured_values.items():
+            setattr(second, name, other)
+        operations.update_record(instance=second, acting_user=None, now=timezone.now())
+        links = [f'href="{r.get_absolute_url()}"' for r in (record, second)]
+        for name in self.secured_values:
+            orders = []
+            for sort in (name, f"-{name}"):
+                body = client.get(self.url("list"), {"sort": sort}).content.decode()
+                orders.append(sorted(links, key=body.find))
+                ids = [
+                    r["id"]
+                    for r in api_client.get(self.api_path, {"ordering": sort}).json()["results"]
+                ]
+                orders.append([i for i in ids if i in (record.pk, second.pk)])
+            assert orders[0] == orders[2], f"UI sort={name}"
+            assert orders[1] == orders[3], f"API ordering={name}"
+
         # Filtering or searching by the value answers as for any other value: the record's
         # presence tells nothing (the probe's own text is echoed in the page, so only the
         # records found are compared).
