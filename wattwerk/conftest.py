@@ -5,7 +5,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from wattwerk.access.rights import forget_rights
-from wattwerk.access.tests.factories import UserFactory, profile_with
+from wattwerk.access.tests.factories import AccessHooks, UserFactory, profile_with
 
 
 @pytest.fixture
@@ -33,6 +33,12 @@ def grant_fields(db):
         return profile
 
     return grant
+
+
+@pytest.fixture
+def rights_hooks():
+    """Builders for the generic permission suite (see wattwerk.core.testing_rights)."""
+    return AccessHooks()
 
 
 @pytest.fixture

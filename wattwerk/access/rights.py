@@ -220,6 +220,9 @@ class AccessRights:
     def explain(self, user, instance: models.Model) -> list:
         return explain(user, instance)
 
+    def forget(self, user) -> None:
+        forget_rights(user)
+
     def secured_field_rights(self, user, model: type[models.Model]):
         secured = frozenset(getattr(model, "secured_fields", ()))
         if is_superuser(user):

@@ -30,12 +30,15 @@ class RecordFilterSet(django_filters.FilterSet):
                 filter_.queryset = queryset.restrict(user, Action.READ)
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value or not self.search_fields:
+        """Every word must occur in one of the search fields: "Erika Mustermann" finds the
+        user whose first name holds one word and whose last name the other."""
+        fields = [f for f in self.search_fields if f.split("__")[0] not in self.hidden_fields]
+        words = value.split()
+        if not words or not fields:
             return queryset
-        condition = Q()
-        for field in self.search_fields:
-            if field.split("__")[0] in self.hidden_fields:
-                continue
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+        for word in words:
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset

@@ -14,18 +14,19 @@ from django.utils.translation import gettext as _
 
 from . import changelog
 from .models import ObjectChange, OwnedModel
-from .querysets import Action, field_rights
+from .querysets import Action, field_rights, forget_rights
 
 
 class UnableToDeleteRecord(Exception):
-    """The record is still used by other records."""
+    """The record is still used by other records (or is the acting user's own account)."""
 
-    def __init__(self, instance: models.Model, blocking: list[models.Model]):
+    def __init__(self, instance: models.Model, blocking: list[models.Model], message: str = ""):
         self.instance = instance
         self.blocking = blocking
         names = ", ".join(str(obj) for obj in blocking[:5])
         super().__init__(
-            _("„%(record)s“ kann nicht gelöscht werden, weil es noch verwendet wird: %(names)s")
+            message
+            or _("„%(record)s“ kann nicht gelöscht werden, weil es noch verwendet wird: %(names)s")
             % {"record": instance, "names": names}
         )
 
@@ -102,6 +103,7 @@ def create_record(
         instance.full_clean()
         instance.save()
         _set_many_to_many(instance, many_to_many)
+        forget_rights(acting_user)  # the write may change them: a team one joins, say
         if not _within(instance, acting_user, Action.CREATE):
             raise _out_of_reach_after_save()
         changelog.log_change(
@@ -140,6 +142,7 @@ def update_record(
         instance.full_clean()
         instance.save()
         _set_many_to_many(instance, many_to_many)
+        forget_rights(acting_user)
         if not reassigned and not _within(instance, acting_user, Action.WRITE):
             raise _out_of_reach_after_save()
         changes = changelog.difference(before, _full_snapshot(instance))
@@ -159,6 +162,10 @@ def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None
     with transaction.atomic():
         if not _within(instance, acting_user, Action.DELETE):
             raise PermissionDenied
+        if acting_user is not None and instance == acting_user:
+            raise UnableToDeleteRecord(
+                instance, [], _("Das eigene Benutzerkonto kann man nicht selbst löschen.")
+            )
         object_id = instance.pk
         before = _full_snapshot(instance)
         try:

@@ -45,6 +45,8 @@ class RightsProvider(Protocol):
         self, user, model: type[models.Model]
     ) -> tuple[frozenset[str], frozenset[str]]: ...
 
+    def forget(self, user) -> None: ...
+
 
 class DenyAll:
     """Until an app provides the rules: administrators see everything, nobody else anything."""
@@ -62,6 +64,9 @@ class DenyAll:
         everything = secured_fields(model) if is_superuser(user) else frozenset()
         return everything, everything
 
+    def forget(self, user):
+        pass
+
 
 _provider: RightsProvider = DenyAll()
 
@@ -77,6 +82,12 @@ def is_active_user(user) -> bool:
 
 def is_superuser(user) -> bool:
     return is_active_user(user) and user.is_superuser
+
+
+def forget_rights(user) -> None:
+    """Read the user's rights afresh next time: a write changed roles, teams or departments."""
+    if user is not None:
+        _provider.forget(user)
 
 
 def user_can(user, model: type[models.Model], action: str) -> bool:

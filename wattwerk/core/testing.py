@@ -2,7 +2,9 @@
 
 Subclass :class:`RecordTypeSuite` in the app's tests, name the factory and the data, and the
 list/detail/create/edit/delete pages and the API are tested with and without permission, with a
-record out of reach (404), with stale ETags and bad fields, and for a fixed number of queries.
+record out of reach (404), with stale ETags and bad fields, and for a fixed number of queries;
+field-level security on every surface; and, from :class:`PermissionMatrixSuite`, every privilege
+at every depth on every surface.
 """
 
 import pytest
@@ -18,6 +20,7 @@ from . import operations
 from .models import ObjectChange
 from .querysets import secured_fields
 from .registry import registry
+from .testing_rights import PermissionMatrixSuite, Position
 
 
 def count_queries(call) -> int:
@@ -35,8 +38,11 @@ def history(instance) -> list[ObjectChange]:
     )
 
 
+__all__ = ["Position", "RecordTypeSuite", "count_queries", "history"]
+
+
 @pytest.mark.django_db
-class RecordTypeSuite:
+class RecordTypeSuite(PermissionMatrixSuite):
     slug: str
     factory: type
     api_path: str

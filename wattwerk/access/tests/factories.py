@@ -1,5 +1,6 @@
 import factory
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from wattwerk.access.models import (
     Department,
@@ -8,6 +9,7 @@ from wattwerk.access.models import (
     FieldSecurityProfile,
     Role,
     RolePrivilege,
+    Share,
     Team,
     User,
 )
@@ -103,3 +105,46 @@ def profile_with(model, *field_names: str, write: bool = False, users=(), teams=
     profile.users.add(*users)
     profile.teams.add(*teams)
     return profile
+
+
+class FieldSecurityProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FieldSecurityProfile
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Feldsicherheitsprofil {n}")
+    description = "Bonität und Sicherheiten"
+
+    @factory.post_generation
+    def users(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.users.add(*extracted)
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teams.add(*extracted)
+
+
+class AccessHooks:
+    """What the generic permission suite (core, which cannot import this app) needs built:
+    departments, users, grants and shares. Handed to it by the ``rights_hooks`` fixture."""
+
+    def make_department(self, parent=None):
+        return DepartmentFactory(parent=parent)
+
+    def make_user(self, department):
+        return UserFactory(department=department)
+
+    def grant(self, user, *privileges):
+        user.roles.add(role_with(*privileges))
+
+    def share(self, record, user, access, valid_until):
+        Share.objects.create(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            user=user,
+            access=access,
+            valid_until=valid_until,
+            created_at=timezone.now(),
+        )

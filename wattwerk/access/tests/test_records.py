@@ -1,8 +1,12 @@
 """Departments and users through the generic record suite (UI and API)."""
 
-from wattwerk.core.testing import RecordTypeSuite
+import itertools
+
+from wattwerk.core.testing import Position, RecordTypeSuite
 
 from .factories import DepartmentFactory, RoleFactory, TeamFactory, UserFactory
+
+_numbers = itertools.count(1)
 
 
 class TestDepartmentRecords(RecordTypeSuite):
@@ -12,9 +16,23 @@ class TestDepartmentRecords(RecordTypeSuite):
     change_field = "name"
     change_value = "Großkundenvertrieb"
     bad_field = ("email", "keine-adresse")
+    # One's own department has oneself as a member: deleting it is refused as still in use.
+    in_use_positions = (Position.DEPARTMENT,)
 
     def valid_form_data(self):
         return {"name": "Energiedienstleistungen", "code": "eds", "email": "eds@example.org"}
+
+    def place(self, position, user):
+        if position == Position.OWN:
+            return None  # a department has no owner
+        return self.department_at(position, user)
+
+    def new_record_data(self, position, user, *, api):
+        if position in (Position.OWN, Position.DEPARTMENT):
+            return None  # a new department is never one's own
+        n = next(_numbers)
+        parent = self.department_at(position, user)
+        return {"name": f"Neue Abteilung {n}", "code": f"neu-{n}", "parent": parent.pk}
 
     def valid_api_data(self):
         return {"name": "Energiedienstleistungen", "code": "eds"}
@@ -28,9 +46,25 @@ class TestUserRecords(RecordTypeSuite):
     change_value = "Schröder"
     bad_field = ("email", "keine-adresse")
     related_permissions = ("access.view_department",)
+    # One's own account cannot be deleted by oneself: refused like a record still in use.
+    in_use_positions = (Position.OWN,)
 
     def valid_form_data(self):
         return {"username": "neu", "first_name": "Nina", "last_name": "Neumann", "is_active": "on"}
+
+    def place(self, position, user):
+        return self.user_at(position, user)  # "own": one's own user record
+
+    def new_record_data(self, position, user, *, api):
+        if position == Position.OWN:
+            return None  # a new user is never oneself
+        data = {
+            "username": f"neu{next(_numbers)}",
+            "first_name": "Nina",
+            "last_name": "Neumann",
+            "department": self.department_at(position, user).pk,
+        }
+        return data if api else {**data, "is_active": "on"}
 
     def valid_api_data(self):
         return {"username": "neu", "first_name": "Nina", "last_name": "Neumann"}
@@ -48,6 +82,21 @@ class TestTeamRecords(RecordTypeSuite):
     def valid_form_data(self):
         return {"name": "Key Account Stadtwerke", "department": DepartmentFactory().pk}
 
+    def place(self, position, user):
+        # "own": a team one is a member of, in one's own department (a team elsewhere is own
+        # records at OWN depth, but not within one's department at DEPARTMENT depth).
+        members = [user] if position == Position.OWN else []
+        return TeamFactory(department=self.department_at(position, user), members=members)
+
+    def new_record_data(self, position, user, *, api):
+        data = {
+            "name": f"Neues Team {next(_numbers)}",
+            "department": self.department_at(position, user).pk,
+        }
+        if position == Position.OWN:
+            data["members"] = [user.pk]  # one's own: one is a member
+        return data
+
     def valid_api_data(self):
         return {"name": "Key Account Stadtwerke", "department": DepartmentFactory().pk}
 
@@ -62,6 +111,11 @@ class TestRoleRecords(RecordTypeSuite):
 
     def valid_form_data(self):
         return {"name": "Energiedienstleistungen", "description": "EDL-Vertrieb"}
+
+    def new_record_data(self, position, user, *, api):
+        if position != Position.ORGANISATION:
+            return None
+        return {"name": f"Neue Rolle {next(_numbers)}"}
 
     def valid_api_data(self):
         return {"name": "Energiedienstleistungen"}
