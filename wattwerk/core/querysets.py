@@ -151,10 +151,14 @@ class RestrictedQuerySet(models.QuerySet):
         """The one record the user may act on, the same answer for pages and API.
 
         Out of reach (or not an id at all): ``Http404``, so its existence does not leak.
-        Readable but the action is not allowed: ``PermissionDenied`` (403).
+        Readable but the action is not allowed: ``PermissionDenied`` (403). Every action needs
+        read as well: a form or an answer would otherwise show what the user may not read.
         """
+        allowed = self.restrict(user, action)
+        if action != Action.READ:
+            allowed = allowed.restrict(user, Action.READ)
         try:
-            return self.restrict(user, action).get(**lookup)
+            return allowed.get(**lookup)
         except (self.model.DoesNotExist, ValueError, TypeError, ValidationError):
             pass
         if action != Action.READ:

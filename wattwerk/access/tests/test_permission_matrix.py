@@ -63,3 +63,17 @@ def test_a_team_one_creates_with_oneself_as_member_is_ones_own(api_client):
     )
 
     assert response.status_code == 201, response.json()
+
+
+@pytest.mark.django_db
+def test_writing_needs_reading_too(client, api_client):
+    """Write without read would show the record in the edit form and in the PATCH answer."""
+    me = UserFactory()
+    me.roles.add(role_with(("access.write_role", Depth.ORGANISATION)))
+    role = role_with(name="Kreditmanagement")
+    client.force_login(me)
+    assert client.get(f"/roles/{role.pk}/edit/").status_code == 404
+    api_client.force_authenticate(me)
+    assert api_client.patch(f"/api/v1/roles/{role.pk}/", {"name": "X"}).status_code == 404
+    role.refresh_from_db()
+    assert role.name == "Kreditmanagement"
