@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests, the browser fixtures included (loaded once here:
+two conftests importing them would start two browsers in one session)."""
 
 import pytest
 from django.utils import timezone
@@ -6,6 +7,7 @@ from rest_framework.test import APIClient
 
 from wattwerk.access.rights import forget_rights
 from wattwerk.access.tests.factories import AccessHooks, UserFactory, profile_with
+from wattwerk.core.tests.browser import *  # noqa: F403
 
 
 @pytest.fixture

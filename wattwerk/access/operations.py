@@ -1,21 +1,29 @@
-"""Operations on roles: the matrix of privileges per record type, each at a depth."""
+"""Operations on roles (the matrix of privileges per record type, each at a depth) and on field
+security profiles (which secured fields their holders may read or write)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from wattwerk.core import changelog
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import RecordType, registry
 
-from .models import Depth, Privilege, Role, RolePrivilege
+from .models import (
+    Depth,
+    FieldPermission,
+    FieldSecurityProfile,
+    Privilege,
+    Role,
+    RolePrivilege,
+)
 from .rights import forget_rights
 
 Cell = tuple[int, str]
@@ -173,4 +181,209 @@ __all__ = [
     "depths_of",
     "matrix_rows",
     "set_role_privileges",
+]
+
+
+# --- Field security profiles: which secured fields a profile lets its holders read or write ---
+
+FieldKey = tuple[int, str]
+"""One row of a profile's field matrix: (content type id of the record type, field name)."""
+
+
+class FieldAccess(models.TextChoices):
+    """What a field security profile allows on one secured field."""
+
+    NONE = "none", gettext_lazy("kein Zugriff")
+    READ = "read", gettext_lazy("lesen")
+    WRITE = "write", gettext_lazy("lesen und schreiben")
+
+
+@dataclass(frozen=True)
+class SecuredFieldRow:
+    """One secured field of a registered record type, a row of the profile's field matrix."""
+
+    record_type: RecordType
+    content_type_id: int
+    field_name: str
+
+    @property
+    def key(self) -> FieldKey:
+        return (self.content_type_id, self.field_name)
+
+    @property
+    def record_type_label(self) -> str:
+        return self.record_type.verbose_name_plural
+
+    @property
+    def field_label(self) -> str:
+        return str(self.record_type.model._meta.get_field(self.field_name).verbose_name)
+
+    @property
+    def label(self) -> str:
+        """ "Notizen · Bonitätsnote" """
+        return f"{self.record_type_label} · {self.field_label}"
+
+
+def secured_field_rows() -> list[SecuredFieldRow]:
+    """Every secured field of every registered record type, in the registry's order and then
+    the order of the record type's ``secured_fields`` (content types come from Django's cache:
+    one query at most, whatever the number of rows)."""
+    record_types = [rt for rt in registry if getattr(rt.model, "secured_fields", ())]
+    if not record_types:
+        return []
+    content_types = ContentType.objects.get_for_models(*(rt.model for rt in record_types))
+    return [
+        SecuredFieldRow(rt, content_types[rt.model].pk, name)
+        for rt in record_types
+        for name in rt.model.secured_fields
+    ]
+
+
+def field_access_of(profile: FieldSecurityProfile) -> dict[FieldKey, str]:
+    """What the profile allows on each secured field it has a row for (one query); a missing
+    row is kein Zugriff."""
+    rows = FieldPermission.objects.filter(profile=profile).values_list(
+        "content_type_id", "field_name", "can_read", "can_write"
+    )
+    return {
+        (content_type_id, name): _access_of(can_read, can_write)
+        for content_type_id, name, can_read, can_write in rows
+    }
+
+
+def _access_of(can_read: bool, can_write: bool) -> str:
+    if can_read and can_write:
+        return FieldAccess.WRITE
+    return FieldAccess.READ if can_read else FieldAccess.NONE
+
+
+def _access_label(access: str) -> str:
+    return str(FieldAccess(access).label) if access in FieldAccess.values else str(access)
+
+
+def _field_row_name(key: FieldKey, rows: dict[FieldKey, SecuredFieldRow], labels) -> str:
+    """ "Notizen · Bonitätsnote", also for a row that names no registered record type or no
+    secured field (then its field's label if it has one, else the name as sent)."""
+    if key in rows:
+        return rows[key].label
+    content_type_id, name = key
+    record_type = labels.get(content_type_id)
+    if record_type is None:
+        return _("Datensatztyp %(id)s · %(field)s") % {"id": content_type_id, "field": name}
+    try:
+        field_label = str(record_type.model._meta.get_field(name).verbose_name)
+    except (FieldDoesNotExist, TypeError):
+        field_label = str(name)
+    return f"{record_type.verbose_name_plural} · {field_label}"
+
+
+def _field_errors(access: dict, rows: dict[FieldKey, SecuredFieldRow]) -> list[ValidationError]:
+    record_types = {row.content_type_id: row.record_type for row in matrix_rows()}
+    errors = []
+    for key, value in access.items():
+        content_type_id, name = key
+        params = {
+            "row": _field_row_name(key, rows, record_types),
+            "value": value,
+            "content_type_id": content_type_id,
+            "field_name": name,
+        }
+        if content_type_id not in record_types:
+            message, code = _("%(row)s: kein bekannter Datensatztyp."), "unknown_record_type"
+        elif key not in rows:
+            message, code = _("%(row)s: kein feldgesichertes Feld."), "unknown_field"
+        elif not isinstance(value, str) or value not in FieldAccess.values:
+            message = _(
+                "%(row)s: „%(value)s“ ist kein gültiger Zugriff "
+                "(none kein Zugriff, read lesen, write lesen und schreiben)."
+            )
+            code = "invalid_access"
+        else:
+            continue
+        errors.append(ValidationError(message, code=code, params=params))
+    return errors
+
+
+def _lock_profile_within_write_reach(profile: FieldSecurityProfile, acting_user) -> None:
+    """Lock the profile's row until the transaction ends; refuse a profile the user may not
+    write."""
+    if acting_user is None:  # the system itself (demo loader, migrations)
+        profiles = FieldSecurityProfile.objects.all()
+    else:
+        profiles = FieldSecurityProfile.objects.restrict(acting_user, Action.WRITE)
+    locked = profiles.select_for_update(of=("self",)).filter(pk=profile.pk)
+    if not list(locked.values_list("pk", flat=True)):
+        raise PermissionDenied
+
+
+def set_profile_fields(
+    *, profile: FieldSecurityProfile, access: dict[FieldKey, str], acting_user, now: datetime
+) -> dict[FieldKey, tuple[str, str]]:
+    """Set what a field security profile allows on secured fields; returns what changed
+    (row → old and new access).
+
+    ``access`` maps (content type id, field name) to "none", "read" or "write"; rows it does not
+    name keep theirs. Only changed rows are written (none deletes the field permission), and
+    the profile's history gets one entry listing each change, "Notizen · Bonitätsnote":
+    "kein Zugriff → lesen und schreiben"; none when nothing changed. Needs write on the profile.
+    A row naming no registered record type, no field that record type secures or no known
+    access is refused with a ValidationError naming it; nothing is saved.
+    """
+    with transaction.atomic():
+        _lock_profile_within_write_reach(profile, acting_user)
+        rows = {row.key: row for row in secured_field_rows()}
+        errors = _field_errors(access, rows)
+        if errors:
+            raise ValidationError(errors)
+        stored = field_access_of(profile)
+        changes = {
+            key: (FieldAccess(stored.get(key, FieldAccess.NONE)), FieldAccess(value))
+            for key, value in access.items()
+            if stored.get(key, FieldAccess.NONE) != value
+        }
+        if not changes:
+            return {}
+        for (content_type_id, name), (_old, new) in changes.items():
+            if new == FieldAccess.NONE:
+                FieldPermission.objects.filter(
+                    profile=profile, content_type_id=content_type_id, field_name=name
+                ).delete()
+            else:
+                FieldPermission.objects.update_or_create(
+                    profile=profile,
+                    content_type_id=content_type_id,
+                    field_name=name,
+                    defaults={"can_read": True, "can_write": new == FieldAccess.WRITE},
+                )
+        # The history is kept in the site's language, whoever made the change.
+        with translation.override(settings.LANGUAGE_CODE):
+            data = {
+                rows[key].label: f"{_access_label(old)} → {_access_label(new)}"
+                for key, (old, new) in changes.items()
+            }
+            message = ngettext(
+                "%(count)d Feldrecht des Profils geändert",
+                "%(count)d Feldrechte des Profils geändert",
+                len(changes),
+            ) % {"count": len(changes)}
+        changelog.log_event(
+            instance=profile,
+            event="field_permissions_changed",
+            message=message,
+            data=data,
+            acting_user=acting_user,
+            now=now,
+        )
+    if acting_user is not None:
+        forget_rights(acting_user)  # the user may hold the profile just changed
+    return changes
+
+
+__all__ += [
+    "FieldAccess",
+    "FieldKey",
+    "SecuredFieldRow",
+    "field_access_of",
+    "secured_field_rows",
+    "set_profile_fields",
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wattwerk.core.registry import Tab, registry
 
 from . import filtersets, forms, tables
-from .models import Department, Role, Team, User
+from .models import Department, FieldSecurityProfile, Role, Team, User
 
 registry.register(
     Department,
@@ -26,7 +26,15 @@ registry.register(
     filterset_class=filtersets.UserFilterSet,
     icon="bi-people",
     menu_group=_("Organisation"),
-    detail_fields=("username", "first_name", "last_name", "email", "department", "is_active"),
+    detail_fields=(
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "department",
+        "roles",
+        "is_active",
+    ),
     list_select_related=("department",),
 )
 registry.register(
@@ -37,7 +45,7 @@ registry.register(
     filterset_class=filtersets.TeamFilterSet,
     icon="bi-people-fill",
     menu_group=_("Organisation"),
-    detail_fields=("name", "department", "description"),
+    detail_fields=("name", "department", "members", "roles", "description"),
     list_select_related=("department",),
 )
 registry.register(
@@ -50,4 +58,15 @@ registry.register(
     menu_group=_("Organisation"),
     detail_fields=("name", "description"),
     tabs=(Tab(name="privileges", label=_("Rechte"), url_name="roles_privileges"),),
+)
+registry.register(
+    FieldSecurityProfile,
+    slug="field-profiles",
+    form_class=forms.FieldSecurityProfileForm,
+    table_class=tables.FieldSecurityProfileTable,
+    filterset_class=filtersets.FieldSecurityProfileFilterSet,
+    icon="bi-lock",
+    menu_group=_("Organisation"),
+    detail_fields=("name", "description", "users", "teams"),
+    tabs=(Tab(name="fields", label=_("Felder"), url_name="field-profiles_fields"),),
 )

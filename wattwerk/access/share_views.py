@@ -119,4 +119,3 @@ def share_urlpatterns() -> list:
             ),
         ]
     return patterns
-

@@ -11,5 +11,10 @@ urlpatterns = [
         views.RolePrivilegesView.as_view(),
         name="roles_privileges",
     ),
+    path(
+        "field-profiles/<int:pk>/fields/",
+        views.ProfileFieldsView.as_view(),
+        name="field-profiles_fields",
+    ),
     *share_urlpatterns(),
 ]

@@ -72,6 +72,8 @@ def format_value(field: models.Field, value: Any) -> str:
 
 def field_display(instance: models.Model, field: models.Field) -> str:
     """A record's current value of one field, for its page."""
+    if field.many_to_many:
+        return ", ".join(str(related) for related in getattr(instance, field.name).all())
     if field.is_relation:
         related = getattr(instance, field.name)
         return str(related) if related is not None else ""

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from .querysets import Action, user_can
@@ -9,6 +10,8 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
+    # One query at most to fill Django's content type cache, not one per record type.
+    ContentType.objects.get_for_models(*(record_type.model for record_type in registry))
     groups: dict[str, list[dict]] = {}
     for record_type in registry:
         if user_can(user, record_type.model, Action.READ):

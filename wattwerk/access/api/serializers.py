@@ -4,7 +4,17 @@ from rest_framework import serializers
 from wattwerk.core.api.serializers import RecordSerializer
 from wattwerk.core.registry import registry
 
-from ..models import Department, Depth, Privilege, Role, RolePrivilege, Team, User
+from ..models import (
+    Department,
+    Depth,
+    FieldSecurityProfile,
+    Privilege,
+    Role,
+    RolePrivilege,
+    Team,
+    User,
+)
+from ..operations import FieldAccess
 
 
 class DepartmentSerializer(RecordSerializer):
@@ -111,6 +121,58 @@ class RoleMatrixCellSerializer(serializers.Serializer):
 
     class Meta:
         list_serializer_class = RoleMatrixCellListSerializer
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The registry is complete only once every app is loaded, so the choices are read here.
+        self.fields["record_type"].choices = [record_type.slug for record_type in registry]
+
+
+class FieldSecurityProfileSerializer(RecordSerializer):
+    class Meta:
+        model = FieldSecurityProfile
+        fields = ["id", "display", "name", "description", "users", "teams"]
+
+
+class ProfileFieldListSerializer(serializers.ListSerializer):
+    """The rows of a profile's field matrix; each row at most once. Errors are keyed by the
+    entry's position."""
+
+    def to_internal_value(self, data):
+        rows = super().to_internal_value(data)
+        errors = {}
+        first: dict[tuple[str, str], int] = {}
+        for index, row in enumerate(rows):
+            key = (row["record_type"], row["field"])
+            if key in first:
+                errors[str(index)] = {
+                    "field": [
+                        _("Dieses Feld dieses Datensatztyps steht schon in Eintrag %(index)d.")
+                        % {"index": first[key]}
+                    ]
+                }
+            first.setdefault(key, index)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return rows
+
+
+class ProfileFieldSerializer(serializers.Serializer):
+    """One row of a field security profile: what it allows on one secured field."""
+
+    record_type = serializers.ChoiceField(
+        choices=[], help_text="Kürzel des Datensatztyps, wie in seiner URL (z. B. notes)"
+    )
+    field = serializers.CharField(
+        max_length=100, help_text="Name des feldgesicherten Felds, wie in der API (z. B. rating)"
+    )
+    access = serializers.ChoiceField(
+        choices=FieldAccess.choices,
+        help_text="Zugriff: none kein Zugriff, read lesen, write lesen und schreiben",
+    )
+
+    class Meta:
+        list_serializer_class = ProfileFieldListSerializer
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

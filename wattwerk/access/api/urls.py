@@ -8,6 +8,7 @@ router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("users", views.UserViewSet, basename="user")
 router.register("teams", views.TeamViewSet, basename="team")
 router.register("roles", views.RoleViewSet, basename="role")
+router.register("field-profiles", views.FieldSecurityProfileViewSet, basename="field-profile")
 extra_urlpatterns += [
     path(
         "<slug:record_type>/<int:pk>/shares/",

@@ -11,7 +11,7 @@ from wattwerk.core.api.exceptions import PreconditionFailed
 from wattwerk.core.api.views import IF_MATCH, RecordViewSet, etag_for
 
 from .. import filtersets, operations
-from ..models import Department, Privilege, Role, Team, User
+from ..models import Department, FieldSecurityProfile, Privilege, Role, Team, User
 from . import serializers
 
 
@@ -135,4 +135,114 @@ class RoleViewSet(RecordViewSet):
             return
         candidates = {tag.strip().removeprefix("W/") for tag in expected.split(",")}
         if etag_for(matrix_data(role)) not in candidates:
+            raise PreconditionFailed
+
+
+def profile_fields_data(profile: FieldSecurityProfile) -> list[dict]:
+    """Every row of the profile's field matrix: each secured field of each registered record
+    type, kein Zugriff included."""
+    access = operations.field_access_of(profile)
+    return serializers.ProfileFieldSerializer(
+        [
+            {
+                "record_type": row.record_type.slug,
+                "field": row.field_name,
+                "access": access.get(row.key, operations.FieldAccess.NONE),
+            }
+            for row in operations.secured_field_rows()
+        ],
+        many=True,
+    ).data
+
+
+PROFILE_FIELDS = serializers.ProfileFieldSerializer(many=True)
+
+# Which entry key names the problem in an error of set_profile_fields, by its code.
+_PROFILE_FIELD_ERROR_KEYS = {"unknown_record_type": "record_type", "invalid_access": "access"}
+
+
+def profile_field_errors(error: DjangoValidationError, positions: dict) -> dict | list:
+    """The operation's errors keyed by the position of the entry each names ("0" → "access"),
+    as the list serializer keys its own."""
+    detail: dict[str, dict[str, list]] = {}
+    for item in error.error_list:
+        params = item.params or {}
+        index = positions.get((params.get("content_type_id"), params.get("field_name")))
+        if index is None:
+            return get_error_detail(error)
+        key = _PROFILE_FIELD_ERROR_KEYS.get(item.code, "field")
+        detail.setdefault(str(index), {}).setdefault(key, []).extend(get_error_detail(item))
+    return detail
+
+
+class FieldSecurityProfileViewSet(RecordViewSet):
+    """Field security profiles: which secured fields their holders may read or write."""
+
+    model = FieldSecurityProfile
+    serializer_class = serializers.FieldSecurityProfileSerializer
+    filterset_class = filtersets.FieldSecurityProfileFilterSet
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("users", "teams")
+
+    @extend_schema(
+        methods=["GET"],
+        responses=PROFILE_FIELDS,
+        description="Die Feldrechte des Profils: jedes feldgesicherte Feld jedes Datensatztyps "
+        "mit seinem Zugriff, auch die Felder ohne Zugriff (none).",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=PROFILE_FIELDS,
+        responses=PROFILE_FIELDS,
+        parameters=[IF_MATCH],
+        description="Setzt den Zugriff auf die genannten Felder (nicht genannte behalten ihren); "
+        "braucht Schreibrecht auf das Profil. Geänderte Felder stehen in einem Eintrag im "
+        "Verlauf des Profils. Antwort: alle Feldrechte danach.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="fields",
+        url_name="fields",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def profile_fields(self, request, *args, **kwargs):
+        if request.method == "GET":
+            return self.with_etag(Response(profile_fields_data(self.get_object())))
+        with transaction.atomic():
+            profile = self.get_object()  # write on the profile: 403 if only readable, else 404
+            self.check_fields_if_match(profile)
+            entries = serializers.ProfileFieldSerializer(data=request.data, many=True)
+            entries.is_valid(raise_exception=True)
+            content_type_ids = {
+                row.record_type.slug: row.content_type_id for row in operations.matrix_rows()
+            }
+            keys = [
+                (content_type_ids[entry["record_type"]], entry["field"])
+                for entry in entries.validated_data
+            ]
+            access = {
+                key: entry["access"]
+                for key, entry in zip(keys, entries.validated_data, strict=True)
+            }
+            try:
+                operations.set_profile_fields(
+                    profile=profile, access=access, acting_user=request.user, now=timezone.now()
+                )
+            except DjangoValidationError as error:
+                positions = {key: index for index, key in enumerate(keys)}
+                detail = profile_field_errors(error, positions)
+                raise drf_serializers.ValidationError(detail) from error
+        return self.with_etag(Response(profile_fields_data(profile)))
+
+    def check_fields_if_match(self, profile: FieldSecurityProfile) -> None:
+        expected = self.request.headers.get("If-Match")
+        if not expected or expected.strip() == "*":
+            return
+        candidates = {tag.strip().removeprefix("W/") for tag in expected.split(",")}
+        if etag_for(profile_fields_data(profile)) not in candidates:
             raise PreconditionFailed

@@ -4,7 +4,7 @@ One browser runs per test session; every test gets a fresh context and page poin
 pytest-django's ``live_server``. The page is watched: console errors, uncaught exceptions
 (CSP violations arrive as console errors) and requests to any other host fail the test.
 
-Another app's tests use them through its own ``conftest.py``::
+Every app's tests get them from ``wattwerk/conftest.py``, which imports them once::
 
     from wattwerk.core.tests.browser import *  # noqa: F403
 

@@ -13,6 +13,7 @@ from wattwerk.access.tests.factories import (
     RoleFactory,
     TeamFactory,
     UserFactory,
+    profile_with,
 )
 from wattwerk.core.tests.sample.models import Note
 
@@ -36,6 +37,7 @@ def api_headers(db):
     TeamFactory(name="Ausschreibungen", department=root)
     admin = UserFactory(username="fuzz-admin", is_superuser=True, is_staff=True, department=None)
     Note.objects.create(title="Bonität prüfen", owner=admin, rating="B")
+    profile_with(Note, "rating", name="Kreditmanagement")
     admin.roles.add(role)
     token = Token.objects.create(user=admin)
     with fuzz.keep_connection_open():
