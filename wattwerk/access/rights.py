@@ -152,28 +152,35 @@ def _nothing() -> Q:
     return Q(pk__in=[])
 
 
+def _own(model: type[models.Model], user, team_ids) -> Q:
+    condition = _nothing()
+    owner = getattr(model, "access_owner", None)
+    owner_team = getattr(model, "access_owner_team", None)
+    if owner:
+        condition |= Q(**{owner: user.pk})
+    if owner_team and team_ids:
+        condition |= Q(**{f"{owner_team}__in": sorted(team_ids)})
+    return condition
+
+
 def scope(model: type[models.Model], grant: Grant, user, team_ids) -> Q:
-    """The records one grant reaches, as a filter on ``model``."""
+    """The records one grant reaches, as a filter on ``model``.
+
+    Each depth reaches what the one below it reaches: a department grant includes one's own
+    records even when a team of another department owns them.
+    """
     if grant.depth >= Depth.ORGANISATION:
         return Q()
-    if grant.depth == Depth.OWN:
-        condition = _nothing()
-        owner = getattr(model, "access_owner", None)
-        owner_team = getattr(model, "access_owner_team", None)
-        if owner:
-            condition |= Q(**{owner: user.pk})
-        if owner_team and team_ids:
-            condition |= Q(**{f"{owner_team}__in": sorted(team_ids)})
+    condition = _own(model, user, team_ids)
+    if grant.depth == Depth.OWN or grant.department_id is None:
         return condition
-    if grant.department_id is None:
-        return _nothing()
     if grant.depth == Depth.DEPARTMENT:
         field = getattr(model, "access_department", None)
-        return Q(**{field: grant.department_id}) if field else _nothing()
+        return condition | Q(**{field: grant.department_id}) if field else condition
     path_field = getattr(model, "access_department_path", None)
     if not path_field or not grant.department_path:
-        return _nothing()
-    return Q(**{f"{path_field}__startswith": grant.department_path})
+        return condition
+    return condition | Q(**{f"{path_field}__startswith": grant.department_path})
 
 
 def active_shares(user, team_ids, content_type_id: int, access) -> models.QuerySet:

@@ -83,8 +83,8 @@ class TestTeamRecords(RecordTypeSuite):
         return {"name": "Key Account Stadtwerke", "department": DepartmentFactory().pk}
 
     def place(self, position, user):
-        # "own": a team one is a member of, in one's own department (a team elsewhere is own
-        # records at OWN depth, but not within one's department at DEPARTMENT depth).
+        # "own": a team one is a member of (in one's own department; test_rights covers a team
+        # of another department).
         members = [user] if position == Position.OWN else []
         return TeamFactory(department=self.department_at(position, user), members=members)
 

@@ -87,6 +87,16 @@ def test_team_records_are_own_records_of_every_member(org):
     assert visible(analyst) == {"Team"}
 
 
+def test_a_wider_depth_still_reaches_ones_team_records_of_another_department(org):
+    _, sales, _, credit = org
+    analyst = user_with(credit, ("sample.read_note", Depth.DEPARTMENT))
+    team = TeamFactory(department=sales, members=[analyst])
+    note(team=team, title="Team")
+    note(UserFactory(department=sales), title="Vertrieb")
+
+    assert visible(analyst) == {"Team"}
+
+
 def test_team_roles_measure_depth_from_the_team_department(org):
     _, sales, business, credit = org
     analyst = UserFactory(department=credit)

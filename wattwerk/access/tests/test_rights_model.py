@@ -79,7 +79,7 @@ def python_model(org, user_index: int, note_index: int, action: str) -> bool:
             continue
         if depth == Depth.ORGANISATION:
             return True
-        if depth == Depth.OWN and mine:
+        if mine:  # every depth reaches one's own records
             return True
         if depth == Depth.DEPARTMENT and owning_department == base:
             return True
