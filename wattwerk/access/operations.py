@@ -100,14 +100,13 @@ def _cell_errors(depths: dict, labels: dict[int, str]) -> list[ValidationError]:
     return errors
 
 
-def _lock_within_write_reach(role: Role, acting_user) -> None:
-    """Lock the role's row until the transaction ends; refuse a role the user may not write."""
-    if acting_user is None:  # the system itself (demo loader, migrations)
-        roles = Role.objects.all()
-    else:
-        roles = Role.objects.restrict(acting_user, Action.WRITE)
-    locked = roles.select_for_update(of=("self",)).filter(pk=role.pk).values_list("pk", flat=True)
-    if not list(locked):
+def _lock_within_write_reach(instance: models.Model, acting_user) -> None:
+    """Lock the record's row until the transaction ends; refuse one the user may not write."""
+    records = type(instance).objects.all()
+    if acting_user is not None:  # None: the system itself (demo loader, migrations)
+        records = records.restrict(acting_user, Action.WRITE)
+    locked = records.select_for_update(of=("self",)).filter(pk=instance.pk)
+    if not list(locked.values_list("pk", flat=True)):
         raise PermissionDenied
 
 
@@ -304,18 +303,6 @@ def _field_errors(access: dict, rows: dict[FieldKey, SecuredFieldRow]) -> list[V
     return errors
 
 
-def _lock_profile_within_write_reach(profile: FieldSecurityProfile, acting_user) -> None:
-    """Lock the profile's row until the transaction ends; refuse a profile the user may not
-    write."""
-    if acting_user is None:  # the system itself (demo loader, migrations)
-        profiles = FieldSecurityProfile.objects.all()
-    else:
-        profiles = FieldSecurityProfile.objects.restrict(acting_user, Action.WRITE)
-    locked = profiles.select_for_update(of=("self",)).filter(pk=profile.pk)
-    if not list(locked.values_list("pk", flat=True)):
-        raise PermissionDenied
-
-
 def set_profile_fields(
     *, profile: FieldSecurityProfile, access: dict[FieldKey, str], acting_user, now: datetime
 ) -> dict[FieldKey, tuple[str, str]]:
@@ -330,7 +317,7 @@ def set_profile_fields(
     access is refused with a ValidationError naming it; nothing is saved.
     """
     with transaction.atomic():
-        _lock_profile_within_write_reach(profile, acting_user)
+        _lock_within_write_reach(profile, acting_user)
         rows = {row.key: row for row in secured_field_rows()}
         errors = _field_errors(access, rows)
         if errors:
