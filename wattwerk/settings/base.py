@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "wattwerk.core",
     "wattwerk.access",
+    "wattwerk.energy",
 ]
 
 MIDDLEWARE = [
