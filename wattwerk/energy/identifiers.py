@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.eu import eic as stdnum_eic
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -195,7 +196,10 @@ class EicType(StrEnum):
     AREA = "Y"  # control area, balancing area (Bilanzierungsgebiet), bidding zone, market area
 
 
-EIC_TYPE_NAMES = {EicType.PARTY: "Marktteilnehmer (Typ X)", EicType.AREA: "Gebiet (Typ Y)"}
+EIC_TYPE_NAMES = {
+    EicType.PARTY: gettext_lazy("Marktteilnehmer (Typ X)"),
+    EicType.AREA: gettext_lazy("Gebiet (Typ Y)"),
+}
 
 
 def validate_eic(value: str, *, kind: EicType | None = None) -> str:
