@@ -210,6 +210,9 @@ OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"
 # A worker that dies while sending leaves its claim; after this long another worker sends.
 OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))
 
+# Working days (deadlines, activity chains): "BDEW" (market communication) or a state code.
+WATTWERK_WORKING_DAYS = os.environ.get("WATTWERK_WORKING_DAYS", "BDEW")
+
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
     "default": {
