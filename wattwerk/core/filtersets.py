@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .querysets import Action, field_rights
 
+PUNCTUATION = "()[]{}<>,;:!?\"'„“”‚‘’«»–—-·"
+
 
 class RecordFilterSet(django_filters.FilterSet):
     """Adds a free-text search ``q`` over the record type's ``search_fields``."""
@@ -33,7 +35,8 @@ class RecordFilterSet(django_filters.FilterSet):
         """Every word must occur in one of the search fields: "Erika Mustermann" finds the
         user whose first name holds one word and whose last name the other."""
         fields = [f for f in self.search_fields if f.split("__")[0] not in self.hidden_fields]
-        words = value.split()
+        # Punctuation around a word ("(11Y…)", "Müller,") is no part of it; "–" alone no word.
+        words = [w.strip(PUNCTUATION) for w in value.split() if w.strip(PUNCTUATION)]
         if not words or not fields:
             return queryset
         for word in words:

@@ -6,3 +6,6 @@ class EnergyConfig(AppConfig):
     name = "wattwerk.energy"
     label = "energy"
     verbose_name = _("Energiewirtschaft")
+
+    def ready(self) -> None:
+        from . import records  # noqa: F401  (registers the record types)
