@@ -1,0 +1,111 @@
+"""Load curves: a generated year, gaps and duplicates located, the DST days, notations."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from wattwerk.energy.loadcurves import BERLIN, analyse, parse_number
+
+QUARTER = timedelta(minutes=15)
+
+
+def local_rows(start: datetime, end: datetime, value, *, fmt="%d.%m.%Y %H:%M", step=QUARTER):
+    """One CSV line per interval start from ``start`` to ``end`` (UTC), in local wall time."""
+    moment = start
+    while moment < end:
+        yield f"{moment.astimezone(BERLIN).strftime(fmt)};{value(moment)}"
+        moment += step
+
+
+def year_start(year: int) -> datetime:
+    return datetime(year, 1, 1, tzinfo=BERLIN).astimezone(UTC)
+
+
+def test_a_generated_year_gives_exactly_its_figures():
+    peak_at = datetime(2026, 7, 15, 10, 0, tzinfo=BERLIN).astimezone(UTC)
+
+    def kw(moment):
+        return "750,0" if moment == peak_at else "100,0"
+
+    lines = ["Zeitpunkt;Leistung (kW)", *local_rows(year_start(2026), year_start(2027), kw)]
+    result = analyse(lines, "kW")
+    assert result.ok, result.problems
+    assert result.count == 35040
+    assert result.interval == QUARTER
+    assert result.total_kwh == (Decimal(35039) * 100 + 750) * Decimal("0.25")
+    assert result.annual_kwh == result.total_kwh
+    assert (result.peak_kw, result.peak_at) == (Decimal("750.0"), peak_at)
+    assert result.full_load_hours == (result.total_kwh / 750).quantize(Decimal(1))
+    assert result.metering("strom") == "RLM"
+
+
+def test_a_missing_day_and_a_duplicated_interval_are_located():
+    lines = [
+        line
+        for line in local_rows(year_start(2026), datetime(2026, 6, 1, tzinfo=UTC), lambda m: "1,5")
+        if not line.startswith("10.05.2026")
+    ]
+    duplicate_at = lines.index("01.03.2026 12:00;1,5")
+    lines.insert(duplicate_at + 1, "01.03.2026 12:00;1,5")
+    result = analyse(lines, "kWh")
+    assert result.problem_counts == {"gap": 1, "duplicate": 1}
+    gap = next(p for p in result.problems if p.kind == "gap")
+    assert "96 Intervalle fehlen von 10.05.2026 00:00 bis vor 11.05.2026 00:00" in gap.message
+    duplicate = next(p for p in result.problems if p.kind == "duplicate")
+    assert duplicate.line == duplicate_at + 2
+    assert "01.03.2026 12:00" in duplicate.message
+
+
+@pytest.mark.parametrize(("day", "intervals"), [((2026, 3, 29), 92), ((2026, 10, 25), 100)])
+def test_the_daylight_saving_days(day, intervals):
+    start = datetime(*day, tzinfo=BERLIN).astimezone(UTC)
+    end = (datetime(*day, tzinfo=BERLIN) + timedelta(days=1)).astimezone(UTC)
+    result = analyse(local_rows(start, end, lambda m: "4"), "kW")
+    assert result.ok, result.problems
+    assert result.count == intervals
+    assert result.total_kwh == intervals  # 4 kW for a quarter of an hour is 1 kWh
+
+
+def test_a_time_the_clocks_skip_is_reported():
+    lines = ["29.03.2026 01:45;1", "29.03.2026 02:00;1", "29.03.2026 03:00;1"]
+    result = analyse(lines, "kWh")
+    [problem] = result.problems
+    assert problem.kind == "nonexistent_time"
+    assert "von 2 auf 3 Uhr" in problem.message
+
+
+def test_utc_and_offsets_and_english_notation():
+    lines = [
+        "timestamp,value",
+        '2026-01-01T00:00:00Z,"1,234.5"',
+        "2026-01-01T01:00:00+01:00,1234.5",  # the same instant as the next line
+        "2026-01-01T01:00:00Z,10",
+    ]
+    result = analyse(lines, "kWh")
+    assert result.problem_counts == {"duplicate": 1}
+    assert result.interval == timedelta(hours=1)
+    assert result.peak_kw == Decimal("1234.5")
+
+
+def test_unreadable_rows_are_named():
+    result = analyse(["01.01.2026 00:00;1", "kaputt;1", "01.01.2026 00:30;viel"], "kWh")
+    assert [p.line for p in result.problems] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1.234,5", "1234.5"), ("1,234.5", "1234.5"), ("1234,5", "1234.5"), ("12", "12")],
+)
+def test_number_notations(text, value):
+    assert parse_number(text) == Decimal(value)
+
+
+def test_small_consumers_are_slp():
+    start = year_start(2026)
+    result = analyse(
+        local_rows(start, year_start(2027), lambda m: "1", step=timedelta(hours=1)), "kW"
+    )
+    assert result.total_kwh == 8760
+    assert result.metering("strom") == "SLP"
+    assert result.metering("gas") == "SLP"
