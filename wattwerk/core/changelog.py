@@ -50,6 +50,8 @@ def format_value(field: models.Field, value: Any) -> str:
     """A stored value as the reader reads it: choice label, Ja/Nein, German number or date."""
     if value is None or value == "":
         return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):

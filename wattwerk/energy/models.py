@@ -1,24 +1,29 @@
-"""Reference data of the energy market, shipped with the app and editable by administrators.
+"""Reference data of the energy market, shipped with the app and editable by administrators,
+and the delivery points (Lieferstellen) that use it.
 
 Commodities, energy services, market areas (control areas, the bidding zone, the gas market
 area), balancing areas, network operators, load profiles, price models, the product catalogue,
 and rates that change over time (taxes, levies), kept as time slices keyed by validity.
-All of it is organisation data: no owner; roles grant it at "whole organisation".
+The reference data is organisation data (no owner: roles grant it at "whole organisation");
+delivery points are owned and restricted like every business record.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wattwerk.core.models import RecordModel
+from wattwerk.core.models import OwnedModel, RecordModel
 from wattwerk.core.querysets import RestrictedQuerySet
 
 from . import identifiers
-from .fields import EicField, MarketPartnerIdField
+from .fields import EicField, MaLoIdField, MarketPartnerIdField
 from .periods import YearKind
+from .units import full_load_hours
 
 
 class Commodity(RecordModel):
@@ -285,4 +290,142 @@ class Rate(RecordModel):
                     )
                     % {"code": self.code, "other": overlapping.first()}
                 }
+            )
+
+
+def validate_melo_ids(value) -> None:
+    """A list of MeLo-IDs, each valid, none twice; the error names the entry."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Eine Liste von MeLo-IDs erwartet."), code="invalid")
+    seen = set()
+    for number, melo in enumerate(value, start=1):
+        try:
+            checked = identifiers.validate_melo_id(str(melo))
+        except ValidationError as error:
+            raise ValidationError(
+                _("MeLo-ID Nr. %(number)d: %(reason)s")
+                % {"number": number, "reason": " ".join(error.messages)},
+                code=error.code if hasattr(error, "code") else "invalid",
+            ) from None
+        if checked.value in seen:
+            raise ValidationError(
+                _("MeLo-ID Nr. %(number)d steht doppelt in der Liste.") % {"number": number},
+                code="duplicate",
+            )
+        seen.add(checked.value)
+
+
+class DeliveryPoint(OwnedModel, RecordModel):
+    """A Lieferstelle: one market location (MaLo) of one commodity, where energy is delivered.
+
+    It belongs to an account, or to a lead before qualification; both relations are added by
+    the customers and sales apps, which come above this one.
+    """
+
+    class Metering(models.TextChoices):
+        SLP = "SLP", _("Standardlastprofil (SLP)")
+        RLM = "RLM", _("Leistungsmessung (RLM)")
+
+    malo_id = MaLoIdField(_("MaLo-ID"))
+    melo_ids = models.JSONField(
+        _("MeLo-IDs"),
+        default=list,
+        blank=True,
+        validators=[validate_melo_ids],
+        help_text=_("Zählpunktbezeichnungen, je 33 Zeichen"),
+    )
+    commodity = models.ForeignKey(
+        Commodity, verbose_name=_("Sparte"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=150, blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=150, blank=True)
+    postcode = models.CharField(
+        _("PLZ"),
+        max_length=5,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat fünf Ziffern."), code="postcode")
+        ],
+    )
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    network_operator = models.ForeignKey(
+        NetworkOperator,
+        verbose_name=_("Netzbetreiber"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delivery_points",
+    )
+    market_area = models.ForeignKey(
+        MarketArea,
+        verbose_name=_("Regelzone bzw. Marktgebiet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    balancing_area = models.ForeignKey(
+        BalancingArea,
+        verbose_name=_("Bilanzierungsgebiet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    metering = models.CharField(
+        _("Messung"), max_length=3, choices=Metering.choices, default=Metering.SLP
+    )
+    load_profile = models.ForeignKey(
+        LoadProfile,
+        verbose_name=_("Lastprofil"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    annual_kwh = models.DecimalField(
+        _("Jahresverbrauch (kWh)"),
+        max_digits=15,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    peak_kw = models.DecimalField(
+        _("Höchstlast (kW)"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta(OwnedModel.Meta):
+        verbose_name = _("Lieferstelle")
+        verbose_name_plural = _("Lieferstellen")
+        ordering = ["malo_id"]
+        constraints = [
+            *OwnedModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["commodity", "malo_id"],
+                name="delivery_point_malo_once_per_commodity",
+                violation_error_message=_("Diese MaLo-ID gibt es in dieser Sparte schon."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.malo_id} {self.name}".strip()
+
+    @property
+    def full_load_hours(self) -> Decimal | None:
+        """Benutzungsstunden (h/a), derived from annual consumption and peak load."""
+        return full_load_hours(self.annual_kwh or Decimal(0), self.peak_kw or Decimal(0))
+
+    def clean(self) -> None:
+        super().clean()
+        self.melo_ids = [identifiers.normalise_melo_id(str(m)) for m in self.melo_ids or []]
+        profile = self.load_profile if self.load_profile_id else None
+        if profile and self.commodity_id and profile.commodity_id != self.commodity_id:
+            raise ValidationError(
+                {"load_profile": _("Das Lastprofil gehört zu einer anderen Sparte.")}
             )

@@ -15,7 +15,7 @@ from wattwerk.core.forms import RecordForm
 from wattwerk.core.registry import registry
 from wattwerk.core.tables import RecordTable
 
-from . import models
+from . import forms, models
 
 MENU = _("Energiewirtschaft")
 
@@ -124,3 +124,60 @@ for reference in REFERENCES:
         + (("scheme",) if reference.slug == "network-operators" else ()),
         list_select_related=reference.related,
     )
+
+
+class DeliveryPointTable(RecordTable):
+    malo_id = tables.Column(linkify=True)
+    full_load_hours = tables.Column(verbose_name=_("Benutzungsstunden"), orderable=False)
+
+    class Meta(RecordTable.Meta):
+        model = models.DeliveryPoint
+        fields = (
+            "malo_id",
+            "name",
+            "commodity",
+            "city",
+            "metering",
+            "annual_kwh",
+            "peak_kw",
+            "full_load_hours",
+            "owner",
+        )
+
+
+class DeliveryPointFilterSet(RecordFilterSet):
+    search_fields = ("malo_id", "name", "city", "postcode", "street")
+
+    class Meta:
+        model = models.DeliveryPoint
+        fields = ["q", "commodity", "metering", "network_operator", "owner"]
+
+
+registry.register(
+    models.DeliveryPoint,
+    slug="delivery-points",
+    form_class=forms.DeliveryPointForm,
+    table_class=DeliveryPointTable,
+    filterset_class=DeliveryPointFilterSet,
+    icon="bi-geo-alt",
+    menu_group=MENU,
+    detail_fields=(
+        "malo_id",
+        "name",
+        "commodity",
+        "melo_ids",
+        "street",
+        "postcode",
+        "city",
+        "network_operator",
+        "market_area",
+        "balancing_area",
+        "metering",
+        "load_profile",
+        "annual_kwh",
+        "peak_kw",
+        "owner",
+        "owning_department",
+    ),
+    list_select_related=("commodity", "owner"),
+)

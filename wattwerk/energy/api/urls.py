@@ -1,10 +1,13 @@
 """API endpoints of the reference data, one per record type, built from its declaration."""
 
+from rest_framework import serializers
+
 from wattwerk.core.api.routers import router
 from wattwerk.core.api.serializers import RecordSerializer
 from wattwerk.core.api.views import RecordViewSet
 from wattwerk.core.registry import registry
 
+from ..models import DeliveryPoint
 from ..records import REFERENCES, Reference
 
 
@@ -41,3 +44,51 @@ for reference in REFERENCES:
         build_viewset(reference),
         basename=reference.model._meta.model_name,
     )
+
+
+class DeliveryPointSerializer(RecordSerializer):
+    melo_ids = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Zählpunktbezeichnungen"
+    )
+    full_load_hours = serializers.DecimalField(
+        max_digits=12, decimal_places=0, read_only=True, allow_null=True, help_text="h/a"
+    )
+
+    class Meta:
+        model = DeliveryPoint
+        fields = [
+            "id",
+            "display",
+            "malo_id",
+            "commodity",
+            "name",
+            "melo_ids",
+            "street",
+            "postcode",
+            "city",
+            "network_operator",
+            "market_area",
+            "balancing_area",
+            "metering",
+            "load_profile",
+            "annual_kwh",
+            "peak_kw",
+            "full_load_hours",
+            "owner",
+            "owning_department",
+        ]
+        read_only_fields = ["owning_department"]
+        extra_kwargs = {"owner": {"required": False}}
+
+
+class DeliveryPointViewSet(RecordViewSet):
+    """Lieferstellen: one market location (MaLo) of one commodity each."""
+
+    model = DeliveryPoint
+    serializer_class = DeliveryPointSerializer
+    filterset_class = registry.for_model(DeliveryPoint).filterset_class
+    select_related = ("commodity", "owner")
+    ordering_fields = ["malo_id", "name", "annual_kwh", "peak_kw"]
+
+
+router.register("delivery-points", DeliveryPointViewSet, basename="deliverypoint")

@@ -6,7 +6,7 @@ import factory
 from stdnum.eu import eic
 
 from wattwerk.energy import models
-from wattwerk.energy.identifiers import gs1_check_digit
+from wattwerk.energy.identifiers import gs1_check_digit, with_check_digit
 
 _numbers = itertools.count(1)
 
@@ -113,3 +113,14 @@ class RateFactory(factory.django.DjangoModelFactory):
 
 def unique(prefix: str) -> str:
     return f"{prefix} {next(_numbers)}"
+
+
+class DeliveryPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.DeliveryPoint
+
+    malo_id = factory.Sequence(lambda n: with_check_digit(f"5{n:09d}"))
+    commodity = factory.LazyFunction(commodity)
+    name = factory.Sequence(lambda n: f"Werk {n}")
+    city = "Musterstadt"
+    owner = factory.SubFactory("wattwerk.access.tests.factories.UserFactory")
