@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     re_path(r"^api/", NotFoundView.as_view()),
     path("", include("wattwerk.access.urls")),
+    path("", include("wattwerk.energy.urls")),
     *record_urlpatterns(),
 ]
 

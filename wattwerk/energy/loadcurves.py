@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -54,6 +54,7 @@ class LoadCurveResult:
     peak_at: datetime | None = None
     problems: list[Problem] = field(default_factory=list)
     problem_counts: Counter = field(default_factory=Counter)
+    daily_kwh: dict[date, Decimal] = field(default_factory=dict)  # local day → energy
 
     @property
     def ok(self) -> bool:
@@ -147,9 +148,9 @@ class _LocalClock:
         first_offset, second_offset, exists = self.offsets(naive)
         if not exists:
             return None  # in the hour the clocks skip
-        moment = (naive - first_offset).replace(tzinfo=UTC)
+        moment = naive - first_offset  # naive UTC, as everything inside this module
         if second_offset != first_offset and self.last_utc is not None and moment <= self.last_utc:
-            moment = (naive - second_offset).replace(tzinfo=UTC)  # the autumn hour, again
+            moment = naive - second_offset  # the autumn hour, again
         self.last_utc = moment
         return moment
 
@@ -179,11 +180,11 @@ def _timestamp(text: str, clock: _LocalClock) -> datetime | str | None:
     if zone is None:
         return clock.to_utc(naive)
     if zone == "Z":
-        return naive.replace(tzinfo=UTC)
+        return naive
     sign = 1 if zone[0] == "+" else -1
     digits = zone[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return (naive - sign * offset).replace(tzinfo=UTC)
+    return naive - sign * offset
 
 
 def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
@@ -264,7 +265,7 @@ def analyse(lines: Iterable[str], unit: Unit | str) -> LoadCurveResult:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+    return moment.replace(tzinfo=UTC).astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
 
 
 def _measure(result: LoadCurveResult, values: list[tuple[datetime, Decimal]], unit: Unit) -> None:
@@ -294,11 +295,21 @@ def _measure(result: LoadCurveResult, values: list[tuple[datetime, Decimal]], un
             )
     total = Decimal(0)
     peak, peak_at = None, None
+    daily: dict[date, Decimal] = {}
+    offsets: dict[tuple, timedelta] = {}  # per UTC hour: clocks change on full hours
     for moment, value in values:
         energy, power = (value * hours, value) if unit == Unit.KW else (value, value / hours)
         total += energy
+        hour = (moment.year, moment.month, moment.day, moment.hour)
+        offset = offsets.get(hour)
+        if offset is None:
+            offset = offsets[hour] = moment.replace(tzinfo=UTC).astimezone(BERLIN).utcoffset()
+        day = (moment + offset).date()
+        daily[day] = daily.get(day, Decimal(0)) + energy
         if peak is None or power > peak:
             peak, peak_at = power, moment
     result.count = len(values)
-    result.start, result.end = values[0][0], values[-1][0] + interval
-    result.total_kwh, result.peak_kw, result.peak_at = total, peak, peak_at
+    result.start = values[0][0].replace(tzinfo=UTC)
+    result.end = (values[-1][0] + interval).replace(tzinfo=UTC)
+    result.total_kwh, result.peak_kw, result.peak_at = total, peak, peak_at.replace(tzinfo=UTC)
+    result.daily_kwh = daily

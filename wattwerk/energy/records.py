@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.forms import RecordForm
-from wattwerk.core.registry import registry
+from wattwerk.core.registry import Tab, registry
 from wattwerk.core.tables import RecordTable
 
 from . import forms, models
@@ -180,4 +180,5 @@ registry.register(
         "owning_department",
     ),
     list_select_related=("commodity", "owner"),
+    tabs=(Tab("load_curve", _("Lastgang"), "delivery-points_load_curve"),),
 )

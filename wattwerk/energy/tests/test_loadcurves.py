@@ -1,6 +1,6 @@
 """Load curves: a generated year, gaps and duplicates located, the DST days, notations."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -38,6 +38,9 @@ def test_a_generated_year_gives_exactly_its_figures():
     assert (result.peak_kw, result.peak_at) == (Decimal("750.0"), peak_at)
     assert result.full_load_hours == (result.total_kwh / 750).quantize(Decimal(1))
     assert result.metering("strom") == "RLM"
+    assert len(result.daily_kwh) == 365
+    assert sum(result.daily_kwh.values()) == result.total_kwh
+    assert result.daily_kwh[date(2026, 3, 29)] == 23 * 100  # the short day, in local time
 
 
 def test_a_missing_day_and_a_duplicated_interval_are_located():
