@@ -44,6 +44,15 @@ def rights_hooks():
 
 
 @pytest.fixture
+def reference_data(transactional_db):
+    """The shipped reference data again, for tests after a transactional test emptied the
+    database (migrations load it only once)."""
+    from wattwerk.energy import reference
+
+    reference.load()
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

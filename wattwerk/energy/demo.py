@@ -7,6 +7,7 @@ from wattwerk.access.demo import grant
 from wattwerk.access.models import Depth, Privilege, User
 from wattwerk.core import demo
 
+from . import reference
 from .identifiers import with_check_digit
 from .models import Commodity, DeliveryPoint, LoadProfile, PriceModel, Product
 from .records import REFERENCES
@@ -37,10 +38,11 @@ PRODUCTS = [
 
 @demo.register
 def load_energy(*, now) -> None:
+    reference.load()
     everything = dict.fromkeys(Privilege.values, Depth.ORGANISATION)
-    for reference in REFERENCES:
-        grant("Mitarbeitende", reference.model, read=Depth.ORGANISATION)
-        grant("Administrator", reference.model, **everything)
+    for declared in REFERENCES:
+        grant("Mitarbeitende", declared.model, read=Depth.ORGANISATION)
+        grant("Administrator", declared.model, **everything)
     grant("Preisbildung", Product, create=Depth.ORGANISATION, write=Depth.ORGANISATION)
     grant("Mitarbeitende", DeliveryPoint, read=Depth.ORGANISATION)
     own_department = dict.fromkeys(["create", "write"], Depth.DEPARTMENT)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_create_with_a_wrong_malo_fix_it_upload_a_load_curve_and_take_it_over(
-    page: Page, force_login, page_watch
+    page: Page, force_login, page_watch, reference_data
 ):
     user = UserFactory(
         permissions=[

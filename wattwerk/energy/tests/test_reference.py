@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from wattwerk.energy.models import MarketArea, NetworkOperator, Rate
 
@@ -108,3 +109,14 @@ def test_eics_through_the_api(admin_api, value, accepted):
     assert (response.status_code == 201) == accepted, response.json()
     if not accepted:
         assert fields_named(response) == ["eic"]
+
+
+def test_the_command_adds_only_what_is_missing():
+    MarketArea.objects.filter(eic="10YDE-VE-------2").delete()
+    Rate.objects.filter(code="stromsteuer").update(note="geprüft 2026")
+    before = Rate.objects.count()
+    call_command("load_reference_data", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    assert MarketArea.objects.filter(eic="10YDE-VE-------2").count() == 1
+    assert Rate.objects.count() == before
+    assert Rate.objects.get(code="stromsteuer").note == "geprüft 2026"
