@@ -7,6 +7,25 @@ from wattwerk.core.forms import RecordForm
 
 from .models import DeliveryPoint
 
+# What a user edits on a delivery point, in the order forms, pages and the API show it.
+DELIVERY_POINT_FIELDS = (
+    "malo_id",
+    "commodity",
+    "name",
+    "melo_ids",
+    "street",
+    "postcode",
+    "city",
+    "network_operator",
+    "market_area",
+    "balancing_area",
+    "metering",
+    "load_profile",
+    "annual_kwh",
+    "peak_kw",
+    "owner",
+)
+
 
 class LinesField(forms.CharField):
     """A list of strings edited as lines of text (blank lines ignored)."""
@@ -28,20 +47,4 @@ class DeliveryPointForm(RecordForm):
 
     class Meta:
         model = DeliveryPoint
-        fields = [
-            "malo_id",
-            "commodity",
-            "name",
-            "melo_ids",
-            "street",
-            "postcode",
-            "city",
-            "network_operator",
-            "market_area",
-            "balancing_area",
-            "metering",
-            "load_profile",
-            "annual_kwh",
-            "peak_kw",
-            "owner",
-        ]
+        fields = list(DELIVERY_POINT_FIELDS)

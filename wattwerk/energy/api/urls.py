@@ -7,6 +7,7 @@ from wattwerk.core.api.serializers import RecordSerializer
 from wattwerk.core.api.views import RecordViewSet
 from wattwerk.core.registry import registry
 
+from ..forms import DELIVERY_POINT_FIELDS
 from ..models import DeliveryPoint
 from ..records import REFERENCES, Reference
 
@@ -59,22 +60,8 @@ class DeliveryPointSerializer(RecordSerializer):
         fields = [
             "id",
             "display",
-            "malo_id",
-            "commodity",
-            "name",
-            "melo_ids",
-            "street",
-            "postcode",
-            "city",
-            "network_operator",
-            "market_area",
-            "balancing_area",
-            "metering",
-            "load_profile",
-            "annual_kwh",
-            "peak_kw",
+            *DELIVERY_POINT_FIELDS,
             "full_load_hours",
-            "owner",
             "owning_department",
         ]
         read_only_fields = ["owning_department"]
