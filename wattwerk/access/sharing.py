@@ -14,13 +14,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from wattwerk.core import changelog
+from wattwerk.core.operations import within_reach
 from wattwerk.core.querysets import Action
 
 from .models import Share, Team, User
-
-
-def _within(instance: models.Model, acting_user, action: str) -> bool:
-    return type(instance).objects.restrict(acting_user, action).filter(pk=instance.pk).exists()
 
 
 def shares_of(instance: models.Model) -> models.QuerySet[Share]:
@@ -72,9 +69,11 @@ def share_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        if not _within(instance, acting_user, Action.SHARE):
+        if not within_reach(instance, acting_user, Action.SHARE):
             raise PermissionDenied
-        if access == Share.Access.READ_WRITE and not _within(instance, acting_user, Action.WRITE):
+        if access == Share.Access.READ_WRITE and not within_reach(
+            instance, acting_user, Action.WRITE
+        ):
             raise ValidationError(
                 {
                     "access": _(
@@ -108,7 +107,7 @@ def share_record(
 def revoke_share(*, share: Share, instance: models.Model, acting_user, now: datetime) -> None:
     """End a share before its time."""
     with transaction.atomic():
-        if not _within(instance, acting_user, Action.SHARE):
+        if not within_reach(instance, acting_user, Action.SHARE):
             raise PermissionDenied
         description, data = _describe(share), _share_data(share)
         share.delete()

@@ -54,7 +54,8 @@ def _set_many_to_many(instance: models.Model, many_to_many: ManyToMany | None) -
         getattr(instance, name).set(values)
 
 
-def _within(instance: models.Model, acting_user, action: str) -> bool:
+def within_reach(instance: models.Model, acting_user, action: str) -> bool:
+    """Whether the user may do ``action`` on this record (``None``: the system, always)."""
     if acting_user is None:  # the system itself (demo loader, migrations)
         return True
     return type(instance).objects.restrict(acting_user, action).filter(pk=instance.pk).exists()
@@ -104,7 +105,7 @@ def create_record(
         instance.save()
         _set_many_to_many(instance, many_to_many)
         forget_rights(acting_user)  # the write may change them: a team one joins, say
-        if not _within(instance, acting_user, Action.CREATE):
+        if not within_reach(instance, acting_user, Action.CREATE):
             raise _out_of_reach_after_save()
         changelog.log_change(
             instance=instance,
@@ -126,7 +127,7 @@ def update_record(
     """
     with transaction.atomic():
         stored = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
-        if not _within(stored, acting_user, Action.WRITE):
+        if not within_reach(stored, acting_user, Action.WRITE):
             raise PermissionDenied
         before = _full_snapshot(stored)
         reassigned = any(
@@ -134,7 +135,7 @@ def update_record(
             for name in OWNER_FIELDS
             if hasattr(stored, f"{name}_id")
         )
-        if reassigned and not _within(stored, acting_user, Action.ASSIGN):
+        if reassigned and not within_reach(stored, acting_user, Action.ASSIGN):
             raise ValidationError(
                 {"owner": _("Sie dürfen diesen Datensatz niemand anderem zuweisen.")}
             )
@@ -143,7 +144,7 @@ def update_record(
         instance.save()
         _set_many_to_many(instance, many_to_many)
         forget_rights(acting_user)
-        if not reassigned and not _within(instance, acting_user, Action.WRITE):
+        if not reassigned and not within_reach(instance, acting_user, Action.WRITE):
             raise _out_of_reach_after_save()
         changes = changelog.difference(before, _full_snapshot(instance))
         if changes:
@@ -160,7 +161,7 @@ def update_record(
 def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None:
     """Delete a record that nothing else uses any more, and note it in its history."""
     with transaction.atomic():
-        if not _within(instance, acting_user, Action.DELETE):
+        if not within_reach(instance, acting_user, Action.DELETE):
             raise PermissionDenied
         if acting_user is not None and instance == acting_user:
             raise UnableToDeleteRecord(
@@ -189,4 +190,5 @@ __all__ = [
     "create_record",
     "delete_record",
     "update_record",
+    "within_reach",
 ]

@@ -192,15 +192,10 @@ def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     lines = iter(lines)
     first = next(lines, "")
     delimiter = max(";\t,", key=first.count) if first else ";"  # the most frequent one
-    reader = csv.reader(_chain(first, lines), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     for number, cells in enumerate(reader, start=1):
         if cells and any(cell.strip() for cell in cells):
             yield number, cells
-
-
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def analyse(lines: Iterable[str], unit: Unit | str) -> LoadCurveResult:

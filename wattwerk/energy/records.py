@@ -27,6 +27,7 @@ class Reference:
     fields: tuple[str, ...]
     search: tuple[str, ...]
     filters: tuple[str, ...] = ()
+    derived: tuple[str, ...] = ()  # shown, never edited (the scheme follows the ID)
     icon: str = "bi-lightning-charge"
 
     @property
@@ -57,6 +58,7 @@ REFERENCES = [
         ("name", "market_partner_id", "commodity"),
         ("name", "market_partner_id"),
         ("commodity",),
+        derived=("scheme",),
     ),
     Reference(
         models.LoadProfile,
@@ -120,8 +122,7 @@ for reference in REFERENCES:
         filterset_class=build_filterset(reference),
         icon=reference.icon,
         menu_group=MENU,
-        detail_fields=reference.fields
-        + (("scheme",) if reference.slug == "network-operators" else ()),
+        detail_fields=reference.fields + reference.derived,
         list_select_related=reference.related,
     )
 

@@ -13,7 +13,7 @@ from ..records import REFERENCES, Reference
 
 
 def build_viewset(reference: Reference) -> type:
-    read_only = ["scheme"] if reference.slug == "network-operators" else []
+    read_only = list(reference.derived)
     meta = type(
         "Meta",
         (),
