@@ -1,34 +1,45 @@
-"""Load curves (Lastgang): read a CSV of 15-minute or hourly values, find what is wrong with it,
-and compute what a delivery point needs from it.
+"""Load curves (Lastgang): read a CSV or XLSX file of 15-minute or hourly values, find what is
+wrong with it, and compute what a delivery point needs from it.
 
-A row is a timestamp and a value. Timestamps are the *start* of their interval (DOMAIN.md §5.3),
+A row is a timestamp and a value, or a date, a time and a value (as many network operators
+export them). Timestamps are the *start* of their interval (DOMAIN.md §5.3),
 either with an offset or ``Z`` (taken as given) or in local time (Europe/Berlin): then the hour
 the clocks go back occurs twice and is read in order, and a time in the hour the clocks skip is
 a problem of its own. Values are kW (mean power) or kWh (energy per interval), in German
-("1.234,5") or English ("1,234.5") notation. Everything streams row by row.
+("1.234,5") or English ("1,234.5") notation, or numbers and dates in Excel cells. Everything
+streams row by row (XLSX through openpyxl's read-only mode).
 """
 
 import csv
+import io
 import itertools
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import IO
 from zoneinfo import ZoneInfo
 
+import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TIMESTAMP = re.compile(
     r"(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})|(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2}))"
     r"[ T](?P<H>\d{1,2}):(?P<I>\d{2})(?::(?P<S>\d{2}))?(?P<zone>Z|[+-]\d{2}:?\d{2})?"
 )
+DATE_ONLY = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
+TIME_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+ZIP_MAGIC = b"PK\x03\x04"
 SLP_LIMIT_KWH = {"strom": Decimal(100_000), "gas": Decimal(1_500_000)}
 GAS_SLP_LIMIT_KW = Decimal(500)
 MAX_PROBLEMS_LISTED = 50
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a year of 15-minute values is about 1 MB
 
 
 class Unit(StrEnum):
@@ -155,8 +166,18 @@ class _LocalClock:
         return moment
 
 
-def _timestamp(text: str, clock: _LocalClock) -> datetime | str | None:
-    text = text.strip()
+class UnreadableFile(ValueError):
+    """The upload is neither a CSV text nor an XLSX workbook that can be opened."""
+
+
+def _timestamp(cell, clock: _LocalClock) -> datetime | str | None:
+    """The start of the interval in naive UTC, ``None`` in the skipped spring hour, or
+    ``"unreadable"``."""
+    if isinstance(cell, datetime):  # an Excel cell: local time, to the second
+        return clock.to_utc((cell + timedelta(microseconds=500_000)).replace(microsecond=0))
+    if not isinstance(cell, str):
+        return "unreadable"
+    text = cell.strip()
     if len(text) == 16 and text[2] == "." and text[5] == "." and text[13] == ":":
         try:  # the common case, "31.12.2026 23:45", without the regular expression
             naive = datetime(
@@ -173,9 +194,12 @@ def _timestamp(text: str, clock: _LocalClock) -> datetime | str | None:
     year, month, day = (
         (parts["y"], parts["m"], parts["d"]) if parts["y"] else (parts["Y"], parts["M"], parts["D"])
     )
-    naive = datetime(
-        int(year), int(month), int(day), int(parts["H"]), int(parts["I"]), int(parts["S"] or 0)
-    )
+    try:
+        naive = datetime(
+            int(year), int(month), int(day), int(parts["H"]), int(parts["I"]), int(parts["S"] or 0)
+        )
+    except ValueError:
+        return "unreadable"
     zone = parts["zone"]
     if zone is None:
         return clock.to_utc(naive)
@@ -185,6 +209,50 @@ def _timestamp(text: str, clock: _LocalClock) -> datetime | str | None:
     digits = zone[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return naive - sign * offset
+
+
+def _number(cell) -> Decimal:
+    if isinstance(cell, bool):
+        raise InvalidOperation
+    if isinstance(cell, int | float | Decimal):
+        return Decimal(str(cell))
+    if isinstance(cell, str):
+        return parse_number(cell)
+    raise InvalidOperation
+
+
+def _is_time(cell) -> bool:
+    return isinstance(cell, time) or (isinstance(cell, str) and bool(TIME_ONLY.fullmatch(cell)))
+
+
+def _stamp_and_value(cells: list) -> tuple[object, object]:
+    """The timestamp and the value of a row laid out as "timestamp; value", "date; time; value"
+    or "date; from; to; value"."""
+    first, second = cells[0], cells[1]
+    if len(cells) < 3 or not _is_time(second.strip() if isinstance(second, str) else second):
+        return first, second
+    rest = cells[2:]
+    if len(rest) > 1 and _is_time(rest[0].strip() if isinstance(rest[0], str) else rest[0]):
+        rest = rest[1:]  # the end of the interval
+    if isinstance(first, str) and DATE_ONLY.fullmatch(first.strip()):
+        shown = second.strftime("%H:%M:%S") if isinstance(second, time) else second.strip()
+        return f"{first.strip()} {shown}", rest[0]
+    if isinstance(first, date):  # an Excel date (a datetime at midnight)
+        day = first.date() if isinstance(first, datetime) else first
+        if isinstance(second, str):
+            hours, minutes, *seconds = (int(part) for part in second.strip().split(":"))
+            try:
+                second = time(hours, minutes, *seconds)
+            except ValueError:
+                return first, second
+        return datetime.combine(day, second), rest[0]
+    return first, second
+
+
+def _shown(cell) -> str:
+    if isinstance(cell, datetime):
+        return cell.strftime("%d.%m.%Y %H:%M")
+    return str(cell).strip()
 
 
 def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
@@ -198,32 +266,87 @@ def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
             yield number, cells
 
 
+def read_xlsx(file: IO[bytes]) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of the first worksheet of an XLSX workbook, read as it streams."""
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile(_("Die Datei ist keine lesbare Excel-Datei (XLSX).")) from error
+    return _sheet_rows(workbook)
+
+
+def _sheet_rows(workbook) -> Iterator[tuple[int, list]]:
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        for number, row in enumerate(rows, start=1):
+            cells = list(row)
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                yield number, ["" if cell is None else cell for cell in cells]
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:  # broken XML
+        raise UnreadableFile(_("Die Excel-Datei ist beschädigt.")) from error
+    finally:
+        workbook.close()
+
+
+def read_file(file: IO[bytes]) -> Iterator[tuple[int, list]]:
+    """The rows of an uploaded CSV or XLSX file, told apart by their content, not by the name.
+    Text is UTF-8 (with or without BOM) or else Windows-1252."""
+    head = file.read(len(ZIP_MAGIC))
+    file.seek(0)
+    if head == ZIP_MAGIC:
+        return read_xlsx(file)
+    raw = file.read()
+    if b"\x00" in raw:
+        raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return read_rows(io.StringIO(text, newline=""))
+    raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
+
+
 def analyse(lines: Iterable[str], unit: Unit | str) -> LoadCurveResult:
-    """Read a load curve and report its figures and problems, in one pass over the rows."""
+    """Read the lines of a CSV load curve; see :func:`analyse_rows`."""
+    return analyse_rows(read_rows(lines), unit)
+
+
+def analyse_rows(rows: Iterable[tuple[int, list]], unit: Unit | str) -> LoadCurveResult:
+    """Report the figures and problems of a load curve, in one pass over its rows.
+
+    Lines before the first readable timestamp are headers and are skipped; after it, every
+    line that cannot be read is a problem.
+    """
     unit = Unit(unit)
     result = LoadCurveResult()
     clock = _LocalClock()
     seen: set[datetime] = set()
     values: list[tuple[datetime, Decimal]] = []
-    for line, cells in read_rows(lines):
+    started = False
+    for line, cells in rows:
         if len(cells) < 2:
-            result.note(
-                "unreadable",
-                line,
-                _("Zeile %(line)d: Zeitpunkt und Wert erwartet.") % {"line": line},
-            )
+            if started:
+                result.note(
+                    "unreadable",
+                    line,
+                    _("Zeile %(line)d: Zeitpunkt und Wert erwartet.") % {"line": line},
+                )
             continue
-        moment = _timestamp(cells[0], clock)
+        stamp, cell = _stamp_and_value(cells)
+        moment = _timestamp(stamp, clock)
         if moment == "unreadable":
-            if line == 1:
-                continue  # a header
-            result.note(
-                "unreadable",
-                line,
-                _("Zeile %(line)d: Zeitpunkt „%(text)s“ nicht lesbar.")
-                % {"line": line, "text": cells[0]},
-            )
+            if started:
+                result.note(
+                    "unreadable",
+                    line,
+                    _("Zeile %(line)d: Zeitpunkt „%(text)s“ nicht lesbar.")
+                    % {"line": line, "text": _shown(stamp)},
+                )
             continue
+        started = True
         if moment is None:
             result.note(
                 "nonexistent_time",
@@ -232,17 +355,17 @@ def analyse(lines: Iterable[str], unit: Unit | str) -> LoadCurveResult:
                     "Zeile %(line)d: %(text)s gibt es nicht – die Uhr springt an diesem Tag von "
                     "2 auf 3 Uhr."
                 )
-                % {"line": line, "text": cells[0].strip()},
+                % {"line": line, "text": _shown(stamp)},
             )
             continue
         try:
-            value = parse_number(cells[1])
+            value = _number(cell)
         except InvalidOperation:
             result.note(
                 "unreadable",
                 line,
                 _("Zeile %(line)d: Wert „%(text)s“ ist keine Zahl.")
-                % {"line": line, "text": cells[1]},
+                % {"line": line, "text": _shown(cell)},
             )
             continue
         if moment in seen:

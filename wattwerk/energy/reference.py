@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.apps import apps as django_apps
 
+from .identifiers import validate_market_partner_id
+
 COMMODITIES = [
     ("strom", "Strom", "calendar"),
     ("gas", "Gas", "gas"),
@@ -52,6 +54,11 @@ MARKET_AREAS = [
 
 BALANCING_AREAS = [("Albstadt", "11YW-ALBSTADT--5")]
 
+# (name, Marktpartner-ID, commodity) — published codes only; a Stadtwerk adds the operators of
+# its own supply area. [V] Stromnetz Berlin: BDEW code as used in a public market-partner
+# fixture with the company's address (Eichenstraße 3a, 12435 Berlin).
+NETWORK_OPERATORS = [("Stromnetz Berlin GmbH", "9900080000007", "strom")]
+
 ELECTRICITY_PROFILES = [
     ("H0", "Haushalt", "SLP", "BDEW 1999"),
     ("G0", "Gewerbe allgemein", "SLP", "BDEW 1999"),
@@ -69,6 +76,10 @@ ELECTRICITY_PROFILES = [
     ("L25", "Landwirtschaft", "SLP", "BDEW 2025"),
     ("P25", "Haushalt mit PV (ohne Speicher)", "SLP", "BDEW 2025"),
     ("S25", "Haushalt mit PV und Speicher", "SLP", "BDEW 2025"),
+    ("SB", "Straßenbeleuchtung", "SLP", ""),
+    ("BD", "Bandlast", "SLP", ""),
+    ("WP", "Wärmepumpe (temperaturabhängig)", "TLP", ""),
+    ("NSH", "Nachtspeicherheizung (temperaturabhängig)", "TLP", ""),
     ("RLM", "Viertelstundenmessung", "RLM", ""),
 ]
 GAS_PROFILES = [
@@ -93,6 +104,36 @@ PRICE_MODELS = [
     ("Tranchenmodell", "Menge in Tranchen zu verschiedenen Zeitpunkten vor Lieferung fixiert."),
     ("Spot/Index", "Day-Ahead-Preis je (Viertel-)Stunde mal Verbrauch plus Marge."),
     ("Mischmodell", "Kombination, z. B. 70 % Tranchen und 30 % Spot."),
+]
+
+# Konzessionsabgabe for tariff customers by the size of the municipality (KAV § 2 Abs. 2) [V]
+KA_SIZES_ELECTRICITY = [
+    ("bis-25000", "bis 25.000 Einwohner", "1.32"),
+    ("bis-100000", "bis 100.000 Einwohner", "1.59"),
+    ("bis-500000", "bis 500.000 Einwohner", "1.99"),
+    ("ueber-500000", "über 500.000 Einwohner", "2.39"),
+]
+KA_SIZES_GAS = [
+    (
+        "kochen-warmwasser",
+        "nur Kochen und Warmwasser",
+        [
+            ("bis-25000", "bis 25.000 Einwohner", "0.51"),
+            ("bis-100000", "bis 100.000 Einwohner", "0.61"),
+            ("bis-500000", "bis 500.000 Einwohner", "0.77"),
+            ("ueber-500000", "über 500.000 Einwohner", "0.93"),
+        ],
+    ),
+    (
+        "tarif",
+        "sonstige Tariflieferungen",
+        [
+            ("bis-25000", "bis 25.000 Einwohner", "0.22"),
+            ("bis-100000", "bis 100.000 Einwohner", "0.27"),
+            ("bis-500000", "bis 500.000 Einwohner", "0.33"),
+            ("ueber-500000", "über 500.000 Einwohner", "0.40"),
+        ],
+    ),
 ]
 
 # (code, name, commodity, value, unit, valid from, valid to, note) — DOMAIN.md §7.4 [V]
@@ -140,6 +181,84 @@ RATES = [
         date(2026, 1, 1),
         "abgeschafft zum 1.1.2026",
     ),
+    (
+        "stromsteuer-produzierendes-gewerbe",
+        "Stromsteuer nach Entlastung (produzierendes Gewerbe, Land- und Forstwirtschaft)",
+        "strom",
+        "0.05",
+        "ct/kWh",
+        date(2024, 1, 1),
+        None,
+        "§ 9b StromStG: EU-Mindestsatz, 2024/25 befristet, ab 2026 dauerhaft",
+    ),
+    *(
+        (
+            f"ka-strom-tarif-{size}",
+            f"Konzessionsabgabe Strom, Tarifkunden, Gemeinde {label}",
+            "strom",
+            value,
+            "ct/kWh",
+            date(2002, 1, 1),
+            None,
+            "KAV § 2 Abs. 2 Nr. 1b",
+        )
+        for size, label, value in KA_SIZES_ELECTRICITY
+    ),
+    (
+        "ka-strom-schwachlast",
+        "Konzessionsabgabe Strom, Schwachlasttarif",
+        "strom",
+        "0.61",
+        "ct/kWh",
+        date(2002, 1, 1),
+        None,
+        "KAV § 2 Abs. 2 Nr. 1a",
+    ),
+    (
+        "ka-strom-sondervertrag",
+        "Konzessionsabgabe Strom, Sondervertragskunden (Höchstbetrag)",
+        "strom",
+        "0.11",
+        "ct/kWh",
+        date(2002, 1, 1),
+        None,
+        "KAV § 2 Abs. 3",
+    ),
+    *(
+        (
+            f"ka-gas-{use}-{size}",
+            f"Konzessionsabgabe Gas, {use_label}, Gemeinde {label}",
+            "gas",
+            value,
+            "ct/kWh",
+            date(2002, 1, 1),
+            None,
+            "KAV § 2 Abs. 2 Nr. 2",
+        )
+        for use, use_label, sizes in KA_SIZES_GAS
+        for size, label, value in sizes
+    ),
+    (
+        "ka-gas-sondervertrag",
+        "Konzessionsabgabe Gas, Sondervertragskunden (Höchstbetrag)",
+        "gas",
+        "0.03",
+        "ct/kWh",
+        date(2002, 1, 1),
+        None,
+        "KAV § 2 Abs. 3; keine über 5 GWh/a",
+    ),
+    ("umsatzsteuer", "Umsatzsteuer", None, "19", "%", date(2007, 1, 1), date(2020, 7, 1), ""),
+    (
+        "umsatzsteuer",
+        "Umsatzsteuer",
+        None,
+        "16",
+        "%",
+        date(2020, 7, 1),
+        date(2021, 1, 1),
+        "befristete Senkung (Corona-Steuerhilfegesetz)",
+    ),
     ("umsatzsteuer", "Umsatzsteuer", None, "19", "%", date(2021, 1, 1), None, ""),
 ]
 
@@ -172,6 +291,13 @@ def load(apps=None) -> None:
     BalancingArea = apps.get_model("energy", "BalancingArea")
     for name, eic in BALANCING_AREAS:
         BalancingArea.objects.get_or_create(eic=eic, defaults={"name": name})
+    NetworkOperator = apps.get_model("energy", "NetworkOperator")
+    for name, market_partner_id, commodity in NETWORK_OPERATORS:
+        checked = validate_market_partner_id(market_partner_id)  # the migration's model has
+        NetworkOperator.objects.get_or_create(  # no save() that sets the scheme
+            market_partner_id=checked.value,
+            defaults={"name": name, "scheme": checked.scheme, "commodity": commodities[commodity]},
+        )
     LoadProfile = apps.get_model("energy", "LoadProfile")
     for code, name, method, generation in ELECTRICITY_PROFILES:
         LoadProfile.objects.get_or_create(

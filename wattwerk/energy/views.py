@@ -1,6 +1,5 @@
 """The tab "Lastgang" of a delivery point: upload a load curve, see what it says, take it over."""
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -19,14 +18,16 @@ from wattwerk.core.views import RecordView, render_page
 from . import loadcurves, operations
 from .models import DeliveryPoint
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CHART_WIDTH, CHART_HEIGHT = 600, 120
 
 
 class LoadCurveForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Lastgang (CSV)"),
-        help_text=gettext_lazy("Zeitpunkt und Wert je Zeile; 15-Minuten- oder Stundenwerte."),
+        label=gettext_lazy("Lastgang (CSV oder XLSX)"),
+        help_text=gettext_lazy(
+            "Je Zeile Zeitpunkt und Wert (oder Datum, Uhrzeit und Wert); "
+            "15-Minuten- oder Stundenwerte."
+        ),
     )
     unit = forms.ChoiceField(
         label=gettext_lazy("Die Werte sind"),
@@ -36,20 +37,9 @@ class LoadCurveForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > loadcurves.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Die Datei ist größer als 20 MB."))
         return upload
-
-
-def text_lines(upload) -> list[str] | None:
-    """The uploaded file as lines of text: UTF-8 (with or without BOM), else Windows-1252."""
-    raw = upload.read()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return io.StringIO(raw.decode(encoding), newline="").read().splitlines()
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def chart_points(daily: dict) -> str:
@@ -95,11 +85,12 @@ class LoadCurveView(RecordView):
         form = LoadCurveForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_tab(point, form, status=422)
-        lines = text_lines(form.cleaned_data["file"])
-        if lines is None:
-            form.add_error("file", _("Die Datei ist keine Textdatei (CSV)."))
+        try:
+            rows = loadcurves.read_file(form.cleaned_data["file"])
+            result = loadcurves.analyse_rows(rows, form.cleaned_data["unit"])
+        except loadcurves.UnreadableFile as error:
+            form.add_error("file", str(error))
             return self.render_tab(point, form, status=422)
-        result = loadcurves.analyse(lines, form.cleaned_data["unit"])
         if not result.count:
             form.add_error("file", _("Die Datei enthält keine lesbaren Werte."))
             return self.render_tab(point, form, result, status=422)

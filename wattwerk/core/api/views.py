@@ -67,6 +67,9 @@ class RecordViewSet(viewsets.ModelViewSet):
     model = None
     select_related: tuple[str, ...] = ()
     permission_classes = [RecordPermission]
+    # The right an extra action needs on its record, e.g. ``@action(object_action=Action.WRITE)``
+    # for a POST that changes the record (by default: the right of the HTTP method).
+    object_action: str | None = None
 
     def get_queryset(self):
         return self.related(self.model.objects.restrict(self.request.user, Action.READ))
@@ -75,7 +78,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_object(self):
-        action = _ACTION_BY_METHOD.get(self.request.method, Action.READ)
+        action = self.object_action or _ACTION_BY_METHOD.get(self.request.method, Action.READ)
         queryset = self.related(self.model.objects.all())
         if action in {Action.WRITE, Action.DELETE}:
             # Locked until the write commits, so two writers with the same ETag cannot both pass.

@@ -1,12 +1,22 @@
-"""API endpoints of the reference data, one per record type, built from its declaration."""
+"""API endpoints of the reference data, one per record type, built from its declaration, and of
+the delivery points with their load-curve upload."""
 
-from rest_framework import serializers
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 
 from wattwerk.core.api.routers import router
 from wattwerk.core.api.serializers import RecordSerializer
 from wattwerk.core.api.views import RecordViewSet
+from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 
+from .. import loadcurves, operations
 from ..forms import DELIVERY_POINT_FIELDS
 from ..models import DeliveryPoint
 from ..records import REFERENCES, Reference
@@ -68,6 +78,57 @@ class DeliveryPointSerializer(RecordSerializer):
         extra_kwargs = {"owner": {"required": False}}
 
 
+class LoadCurveUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV oder XLSX: je Zeile Zeitpunkt und Wert (oder Datum, Uhrzeit und Wert)"
+    )
+    unit = serializers.ChoiceField(choices=list(loadcurves.Unit), help_text="kW oder kWh")
+    take_over = serializers.BooleanField(
+        default=False,
+        help_text="Jahresverbrauch, Höchstlast und Messung in die Lieferstelle übernehmen",
+    )
+
+    def validate_file(self, upload):
+        if upload.size > loadcurves.MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(_("Die Datei ist größer als 20 MB."))
+        return upload
+
+
+class LoadCurveProblemSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="unreadable, duplicate, gap, nonexistent_time, interval")
+    line = serializers.IntegerField(allow_null=True)
+    message = serializers.CharField()
+
+
+class LoadCurveResultSerializer(serializers.Serializer):
+    interval_minutes = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField(help_text="gelesene Intervalle")
+    start = serializers.DateTimeField(allow_null=True)
+    end = serializers.DateTimeField(allow_null=True)
+    total_kwh = serializers.DecimalField(max_digits=18, decimal_places=3)
+    annual_kwh = serializers.DecimalField(max_digits=18, decimal_places=3, allow_null=True)
+    peak_kw = serializers.DecimalField(max_digits=15, decimal_places=3)
+    peak_at = serializers.DateTimeField(allow_null=True)
+    full_load_hours = serializers.DecimalField(max_digits=12, decimal_places=0, allow_null=True)
+    metering = serializers.CharField(help_text="SLP oder RLM nach den Schwellen")
+    problem_counts = serializers.DictField(child=serializers.IntegerField())
+    problems = LoadCurveProblemSerializer(many=True, help_text="die ersten 50")
+    taken_over = serializers.BooleanField()
+
+
+RESULT_FIGURES = (
+    "count",
+    "start",
+    "end",
+    "total_kwh",
+    "annual_kwh",
+    "peak_kw",
+    "peak_at",
+    "full_load_hours",
+    "problems",
+)
+
+
 class DeliveryPointViewSet(RecordViewSet):
     """Lieferstellen: one market location (MaLo) of one commodity each."""
 
@@ -76,6 +137,54 @@ class DeliveryPointViewSet(RecordViewSet):
     filterset_class = registry.for_model(DeliveryPoint).filterset_class
     select_related = ("commodity", "owner")
     ordering_fields = ["malo_id", "name", "annual_kwh", "peak_kw"]
+
+    @extend_schema(request=LoadCurveUploadSerializer, responses=LoadCurveResultSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="load-curve",
+        parser_classes=[MultiPartParser],
+        permission_classes=[permissions.IsAuthenticated],
+        object_action=Action.WRITE,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def load_curve(self, request, *args, **kwargs):
+        """Analyse a load curve (Lastgang) of this delivery point: gaps, duplicates,
+        daylight-saving problems, annual consumption, peak load, full-load hours and SLP/RLM.
+        With ``take_over`` the figures are written into the delivery point. Needs write."""
+        upload = LoadCurveUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        with transaction.atomic():
+            point = self.get_object()
+            try:
+                result = loadcurves.analyse_rows(loadcurves.read_file(data["file"]), data["unit"])
+            except loadcurves.UnreadableFile as error:
+                raise serializers.ValidationError({"file": [str(error)]}) from error
+            if not result.count:
+                raise serializers.ValidationError(
+                    {"file": [_("Die Datei enthält keine lesbaren Werte.")]}
+                )
+            metering = result.metering(point.commodity.code)
+            if data["take_over"]:
+                operations.take_over_load_curve(
+                    delivery_point=point,
+                    annual_kwh=result.annual_kwh,
+                    peak_kw=result.peak_kw,
+                    metering=metering,
+                    acting_user=request.user,
+                    now=timezone.now(),
+                )
+        interval = result.interval.total_seconds() // 60 if result.interval else None
+        answer = {
+            **{name: getattr(result, name) for name in RESULT_FIGURES},
+            "interval_minutes": interval,
+            "metering": metering,
+            "problem_counts": dict(result.problem_counts),
+            "taken_over": data["take_over"],
+        }
+        return Response(LoadCurveResultSerializer(answer).data)
 
 
 router.register("delivery-points", DeliveryPointViewSet, basename="deliverypoint")

@@ -1,11 +1,21 @@
-"""Load curves: a generated year, gaps and duplicates located, the DST days, notations."""
+"""Load curves: a generated year, gaps and duplicates located, the DST days, notations, CSV
+and XLSX files."""
 
-from datetime import UTC, date, datetime, timedelta
+import io
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
-from wattwerk.energy.loadcurves import BERLIN, analyse, parse_number
+from wattwerk.energy.loadcurves import (
+    BERLIN,
+    UnreadableFile,
+    analyse,
+    analyse_rows,
+    parse_number,
+    read_file,
+)
 
 QUARTER = timedelta(minutes=15)
 
@@ -112,3 +122,81 @@ def test_small_consumers_are_slp():
     assert result.total_kwh == 8760
     assert result.metering("strom") == "SLP"
     assert result.metering("gas") == "SLP"
+
+
+def xlsx(rows) -> io.BytesIO:
+    """A real workbook, written with openpyxl, with ``rows`` on its first sheet."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Lastgang")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_an_xlsx_year_with_excel_dates_and_numbers_gives_its_figures():
+    start = datetime(2026, 1, 1)  # local wall time, as Excel holds it
+    cells = [
+        (start + timedelta(hours=hour), 1500.0 if hour == 4000 else 100) for hour in range(8760)
+    ]
+    # the autumn hour comes twice in local time; Excel shows it twice as well
+    autumn = datetime(2026, 10, 25, 2)
+    at = next(i for i, (moment, _) in enumerate(cells) if moment == autumn)
+    cells.insert(at + 1, (autumn, 100))
+    spring = datetime(2026, 3, 29, 2)
+    cells = [row for row in cells if row[0] != spring]
+    result = analyse_rows(read_file(xlsx([("Zeit", "kW"), *cells])), "kW")
+    assert result.ok, result.problems
+    assert result.count == 8760
+    assert result.interval == timedelta(hours=1)
+    assert result.total_kwh == Decimal(8759 * 100 + 1500)
+    assert result.peak_kw == Decimal("1500.0")
+
+
+def test_excel_times_a_millisecond_off_are_read_as_the_full_minute():
+    rows = [(datetime(2026, 5, 4, 0, 14, 59, 999_500), 1), (datetime(2026, 5, 4, 0, 30), 1)]
+    result = analyse_rows(read_file(xlsx([(datetime(2026, 5, 4), 1), *rows])), "kWh")
+    assert result.ok, result.problems
+    assert result.count == 3
+
+
+def test_date_and_time_in_separate_columns():
+    csv_lines = ["Datum;Von;Bis;Wert", "01.02.2026;00:00;00:15;4", "01.02.2026;00:15;00:30;8"]
+    from_csv = analyse(csv_lines, "kW")
+    excel_rows = [
+        ("Datum", "Uhrzeit", "kWh"),
+        (datetime(2026, 2, 1), time(0, 0), 1),
+        (datetime(2026, 2, 1), time(0, 15), 2),
+    ]
+    from_xlsx = analyse_rows(read_file(xlsx(excel_rows)), "kWh")
+    for result in (from_csv, from_xlsx):
+        assert result.ok, result.problems
+        assert result.count == 2
+        assert result.total_kwh == 3
+        assert result.peak_kw == 8
+
+
+def test_header_lines_before_the_values_are_skipped_not_reported():
+    lines = ["Lastgang MaLo 41373559241", "", "Zeitpunkt;kW", "01.01.2026 00:00;1", "x;1"]
+    result = analyse(lines, "kW")
+    assert [(p.kind, p.line) for p in result.problems] == [("unreadable", 5)]
+
+
+def test_text_files_in_windows_1252_are_read():
+    raw = "Zeitpunkt;Leistung in kW (Bezug für Straße)\n01.01.2026 00:00;1\n01.01.2026 00:15;2"
+    result = analyse_rows(read_file(io.BytesIO(raw.encode("cp1252"))), "kW")
+    assert result.count == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04 not really a zip", "keine lesbare Excel-Datei"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"weder eine Textdatei \(CSV\) noch XLSX"),
+    ],
+)
+def test_files_that_are_neither_csv_nor_xlsx_are_refused(content, message):
+    with pytest.raises(UnreadableFile, match=message):
+        read_file(io.BytesIO(content))

@@ -24,12 +24,36 @@ def test_the_migration_ships_the_market_structure():
     assert areas["37Y005053MH0000R"] == "gas_market_area"
 
 
+def test_a_real_network_operator_is_shipped_with_its_scheme():
+    operator = NetworkOperator.objects.get(market_partner_id="9900080000007")
+    assert (operator.name, operator.scheme, operator.commodity.code) == (
+        "Stromnetz Berlin GmbH",
+        "BDEW",
+        "strom",
+    )
+
+
 def test_rates_are_read_for_a_day():
     assert Rate.objects.valid_on(date(2026, 3, 1)).get(code="stromsteuer").value == Decimal("2.05")
     co2 = Rate.objects.filter(code="co2-preis")
     assert co2.valid_on(date(2024, 12, 31)).get().value == Decimal("45")
     assert co2.valid_on(date(2025, 1, 1)).get().value == Decimal("55")
     assert not Rate.objects.valid_on(date(2026, 1, 1)).filter(code="gasspeicherumlage").exists()
+
+
+def test_the_shipped_slices_of_a_rate_do_not_overlap():
+    for rate in Rate.objects.all():
+        rate.full_clean()  # refuses a slice that overlaps another of its code
+
+
+def test_konzessionsabgabe_and_vat_are_sliced_by_validity():
+    on = Rate.objects.valid_on
+    assert on(date(2026, 6, 1)).get(code="ka-strom-sondervertrag").value == Decimal("0.11")
+    assert on(date(2026, 6, 1)).get(code="ka-gas-tarif-ueber-500000").value == Decimal("0.40")
+    vat = Rate.objects.filter(code="umsatzsteuer")
+    assert vat.valid_on(date(2020, 12, 31)).get().value == Decimal(16)
+    assert vat.valid_on(date(2021, 1, 1)).get().value == Decimal(19)
+    assert vat.valid_on(date(2020, 6, 30)).get().value == Decimal(19)
 
 
 @pytest.fixture
@@ -86,7 +110,7 @@ def test_market_partner_ids_through_the_api(admin_api, value, scheme):
     if scheme is None:
         assert response.status_code == 400
         assert fields_named(response) == ["market_partner_id"]
-        assert not NetworkOperator.objects.exists()
+        assert not NetworkOperator.objects.filter(name="Netz").exists()
     else:
         assert response.status_code == 201, response.json()
         assert response.json()["scheme"] == scheme
