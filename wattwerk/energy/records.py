@@ -1,38 +1,16 @@
-"""The reference data as record types: list, record page, edit, history, API.
-
-They are plain records (no business rules beyond their fields), so their form, table and
-filterset are built from one declaration each.
-"""
-
-from dataclasses import dataclass
+"""The energy record types: the reference data, declared once each, and delivery points."""
 
 import django_tables2 as tables
-from django.forms import Textarea, modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.filtersets import RecordFilterSet
-from wattwerk.core.forms import RecordForm
+from wattwerk.core.references import Reference, register_references
 from wattwerk.core.registry import Tab, registry
 from wattwerk.core.tables import RecordTable
 
 from . import forms, models
 
 MENU = _("Energiewirtschaft")
-
-
-@dataclass(frozen=True)
-class Reference:
-    model: type
-    slug: str
-    fields: tuple[str, ...]
-    search: tuple[str, ...]
-    filters: tuple[str, ...] = ()
-    derived: tuple[str, ...] = ()  # shown, never edited (the scheme follows the ID)
-    icon: str = "bi-lightning-charge"
-
-    @property
-    def related(self) -> tuple[str, ...]:
-        return tuple(name for name in self.fields if self.model._meta.get_field(name).many_to_one)
 
 
 REFERENCES = [
@@ -85,46 +63,7 @@ REFERENCES = [
 ]
 
 
-def build_form(reference: Reference) -> type:
-    widgets = {
-        name: Textarea(attrs={"rows": 3}) for name in reference.fields if name == "description"
-    }
-    return modelform_factory(
-        reference.model, form=RecordForm, fields=list(reference.fields), widgets=widgets
-    )
-
-
-def build_table(reference: Reference) -> type:
-    meta = type("Meta", (RecordTable.Meta,), {"model": reference.model, "fields": reference.fields})
-    first = reference.fields[0]
-    return type(
-        f"{reference.model.__name__}Table",
-        (RecordTable,),
-        {"Meta": meta, first: tables.Column(linkify=True)},
-    )
-
-
-def build_filterset(reference: Reference) -> type:
-    meta = type("Meta", (), {"model": reference.model, "fields": ["q", *reference.filters]})
-    return type(
-        f"{reference.model.__name__}FilterSet",
-        (RecordFilterSet,),
-        {"Meta": meta, "search_fields": reference.search},
-    )
-
-
-for reference in REFERENCES:
-    registry.register(
-        reference.model,
-        slug=reference.slug,
-        form_class=build_form(reference),
-        table_class=build_table(reference),
-        filterset_class=build_filterset(reference),
-        icon=reference.icon,
-        menu_group=MENU,
-        detail_fields=reference.fields + reference.derived,
-        list_select_related=reference.related,
-    )
+register_references(REFERENCES, menu_group=MENU)
 
 
 class DeliveryPointTable(RecordTable):

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from wattwerk.core.api.references import register_reference_endpoints
 from wattwerk.core.api.routers import router
 from wattwerk.core.api.serializers import RecordSerializer
 from wattwerk.core.api.views import RecordViewSet
@@ -19,42 +20,9 @@ from wattwerk.core.registry import registry
 from .. import loadcurves, operations
 from ..forms import DELIVERY_POINT_FIELDS
 from ..models import DeliveryPoint
-from ..records import REFERENCES, Reference
+from ..records import REFERENCES
 
-
-def build_viewset(reference: Reference) -> type:
-    read_only = list(reference.derived)
-    meta = type(
-        "Meta",
-        (),
-        {
-            "model": reference.model,
-            "fields": ["id", "display", *reference.fields, *read_only],
-            "read_only_fields": read_only,
-        },
-    )
-    serializer = type(f"{reference.model.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
-    record_type = registry.for_model(reference.model)
-    return type(
-        f"{reference.model.__name__}ViewSet",
-        (RecordViewSet,),
-        {
-            "__doc__": f"{reference.model._meta.verbose_name_plural} (Stammdaten).",
-            "model": reference.model,
-            "serializer_class": serializer,
-            "filterset_class": record_type.filterset_class,
-            "select_related": reference.related,
-            "ordering_fields": list(reference.search),
-        },
-    )
-
-
-for reference in REFERENCES:
-    router.register(
-        reference.slug,
-        build_viewset(reference),
-        basename=reference.model._meta.model_name,
-    )
+register_reference_endpoints(REFERENCES)
 
 
 class DeliveryPointSerializer(RecordSerializer):
