@@ -47,9 +47,9 @@ def rights_hooks():
 def reference_data(transactional_db):
     """The shipped reference data again, for tests after a transactional test emptied the
     database (migrations load it only once)."""
-    from wattwerk.energy import reference
+    from wattwerk.core.references import load_shipped_data
 
-    reference.load()
+    load_shipped_data()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ class RecordForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, Action.READ)
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            if isinstance(field.widget, forms.CheckboxInput):
+            if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             field.widget.attrs.setdefault("class", css)
             if isinstance(field, forms.DecimalField | forms.FloatField | forms.IntegerField):

@@ -6,9 +6,12 @@ an owner, which roles grant at "whole organisation".
 """
 
 from dataclasses import dataclass
+from importlib import import_module
 
 import django_tables2 as tables
+from django.apps import apps
 from django.forms import Textarea, modelform_factory
+from django.utils.module_loading import module_has_submodule
 
 from .filtersets import RecordFilterSet
 from .forms import RecordForm
@@ -72,3 +75,11 @@ def register_references(references: list[Reference], *, menu_group) -> None:
             detail_fields=reference.fields + reference.derived,
             list_select_related=reference.related,
         )
+
+
+def load_shipped_data() -> None:
+    """Every app's shipped reference data (``<app>/reference.py``, function ``load()``), in the
+    order of INSTALLED_APPS; each loader adds only what is missing."""
+    for app in apps.get_app_configs():
+        if module_has_submodule(app.module, "reference"):
+            import_module(f"{app.name}.reference").load()

@@ -7,9 +7,10 @@ and validates, and DRF copies the validators onto its serializer fields.
 
 from collections.abc import Callable
 
-from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from wattwerk.core.fields import FixedLengthCharField
 
 from . import identifiers
 
@@ -45,26 +46,18 @@ VALIDATE: dict[str, Callable] = {
 }
 
 
-class IdentifierField(models.CharField):
+class IdentifierField(FixedLengthCharField):
     """A CharField holding one kind of identifier, normalised (upper case, no blanks)."""
 
     kind = ""
-    length = 0
     normalise = staticmethod(identifiers.normalise)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", self.length)
         super().__init__(*args, **kwargs)
         self.validators.append(self.identifier_validator())
 
     def identifier_validator(self) -> IdentifierValidator:
         return IdentifierValidator(self.kind)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        if kwargs.get("max_length") == self.length:
-            del kwargs["max_length"]
-        return name, path, args, kwargs
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -11,6 +11,7 @@ from .models import DeliveryPoint
 DELIVERY_POINT_FIELDS = (
     "malo_id",
     "commodity",
+    "account",
     "name",
     "melo_ids",
     "street",

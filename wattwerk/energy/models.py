@@ -318,8 +318,8 @@ def validate_melo_ids(value) -> None:
 class DeliveryPoint(OwnedModel, RecordModel):
     """A Lieferstelle: one market location (MaLo) of one commodity, where energy is delivered.
 
-    It belongs to an account, or to a lead before qualification; both relations are added by
-    the customers and sales apps, which come above this one.
+    It belongs to an account (named by its app label only: the customers app sits above this
+    one), or is recorded on a lead before qualification (the sales app's lead lines point here).
     """
 
     class Metering(models.TextChoices):
@@ -336,6 +336,14 @@ class DeliveryPoint(OwnedModel, RecordModel):
     )
     commodity = models.ForeignKey(
         Commodity, verbose_name=_("Sparte"), on_delete=models.PROTECT, related_name="+"
+    )
+    account = models.ForeignKey(
+        "customers.Account",
+        verbose_name=_("Firma"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delivery_points",
     )
     name = models.CharField(_("Bezeichnung"), max_length=150, blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=150, blank=True)

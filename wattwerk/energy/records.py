@@ -90,7 +90,7 @@ class DeliveryPointFilterSet(RecordFilterSet):
 
     class Meta:
         model = models.DeliveryPoint
-        fields = ["q", "commodity", "metering", "network_operator", "owner"]
+        fields = ["q", "commodity", "metering", "network_operator", "account", "owner"]
 
 
 registry.register(

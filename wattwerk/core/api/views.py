@@ -66,6 +66,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     model = None
     select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()  # many-to-many fields in the answer
     permission_classes = [RecordPermission]
     # The right an extra action needs on its record, e.g. ``@action(object_action=Action.WRITE)``
     # for a POST that changes the record (by default: the right of the HTTP method).
@@ -75,7 +76,11 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.related(self.model.objects.restrict(self.request.user, Action.READ))
 
     def related(self, queryset):
-        return queryset.select_related(*self.select_related) if self.select_related else queryset
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset
 
     def get_object(self):
         action = self.object_action or _ACTION_BY_METHOD.get(self.request.method, Action.READ)

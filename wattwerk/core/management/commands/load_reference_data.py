@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from wattwerk.energy import reference
+from wattwerk.core.references import load_shipped_data
 
 
 class Command(BaseCommand):
-    help = "Lädt die mitgelieferten Stammdaten der Energiewirtschaft (fehlende Einträge)."
+    help = "Lädt die mitgelieferten Stammdaten aller Apps (nur fehlende Einträge)."
 
     def handle(self, *args, **options):
-        reference.load()
+        load_shipped_data()
         self.stdout.write(self.style.SUCCESS("Stammdaten geladen."))

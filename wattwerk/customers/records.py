@@ -1,0 +1,97 @@
+"""The customer record types: the lists they use, accounts (Firmen) and contacts."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from wattwerk.core.filtersets import RecordFilterSet
+from wattwerk.core.references import Reference, register_references
+from wattwerk.core.registry import registry
+from wattwerk.core.tables import RecordTable
+
+from . import forms, models
+
+MENU = _("Kunden")
+
+REFERENCES = [
+    Reference(
+        models.CustomerType, "customer-types", ("name", "description"), ("name",), icon="bi-tags"
+    ),
+    Reference(
+        models.IndustryCode,
+        "industry-codes",
+        ("code", "title", "system", "version", "parent"),
+        ("code", "title"),
+        ("system", "version"),
+        icon="bi-diagram-3",
+    ),
+    Reference(models.Interest, "interests", ("name",), ("name",), icon="bi-star"),
+    Reference(models.Channel, "channels", ("name",), ("name",), icon="bi-megaphone"),
+]
+
+register_references(REFERENCES, menu_group=MENU)
+
+
+class AccountTable(RecordTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(RecordTable.Meta):
+        model = models.Account
+        fields = ("name", "legal_form", "customer_type", "city", "segment", "owner")
+
+
+class AccountFilterSet(RecordFilterSet):
+    search_fields = ("name", "city", "postcode", "vat_id", "debtor_number")
+
+    class Meta:
+        model = models.Account
+        fields = [
+            "q",
+            "customer_type",
+            "segment",
+            "legal_form",
+            "industry",
+            "rating_system",
+            "owner",
+        ]
+
+
+registry.register(
+    models.Account,
+    slug="accounts",
+    form_class=forms.AccountForm,
+    table_class=AccountTable,
+    filterset_class=AccountFilterSet,
+    icon="bi-building",
+    menu_group=MENU,
+    detail_fields=(*forms.ACCOUNT_FIELDS, "owning_department"),
+    list_select_related=("customer_type", "owner"),
+)
+
+
+class ContactTable(RecordTable):
+    last_name = tables.Column(linkify=True)
+
+    class Meta(RecordTable.Meta):
+        model = models.Contact
+        fields = ("last_name", "first_name", "email", "phone", "owner")
+
+
+class ContactFilterSet(RecordFilterSet):
+    search_fields = ("last_name", "first_name", "email")
+
+    class Meta:
+        model = models.Contact
+        fields = ["q", "accounts", "segment", "owner"]
+
+
+registry.register(
+    models.Contact,
+    slug="contacts",
+    form_class=forms.ContactForm,
+    table_class=ContactTable,
+    filterset_class=ContactFilterSet,
+    icon="bi-person-vcard",
+    menu_group=MENU,
+    detail_fields=(*forms.CONTACT_FIELDS, "owning_department"),
+    list_select_related=("owner",),
+)
