@@ -4,7 +4,8 @@ Record types without rules of their own are created, changed and deleted through
 app's own ``operations.py`` calls them for the bookkeeping and adds its business rules around.
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,6 +53,28 @@ def _full_snapshot(instance: models.Model) -> dict:
 def _set_many_to_many(instance: models.Model, many_to_many: ManyToMany | None) -> None:
     for name, values in (many_to_many or {}).items():
         getattr(instance, name).set(values)
+
+
+# Apps that keep figures derived from a record type (totals, say) register what to do after a
+# create, update or delete of it, inside the operation's transaction: fn(instance, *, stored,
+# deleted) — ``stored`` the record as it was before an update, else None.
+_after_write: dict[type, list[Callable]] = defaultdict(list)
+
+
+def after_write(model: type[models.Model]) -> Callable:
+    """``@after_write(Opportunity)`` registers the decorated function for that record type."""
+
+    def register(function: Callable) -> Callable:
+        if function not in _after_write[model]:
+            _after_write[model].append(function)
+        return function
+
+    return register
+
+
+def _written(instance: models.Model, *, stored=None, deleted: bool = False) -> None:
+    for function in _after_write.get(type(instance), ()):
+        function(instance, stored=stored, deleted=deleted)
 
 
 def within_reach(instance: models.Model, acting_user, action: str) -> bool:
@@ -107,6 +130,7 @@ def create_record(
         forget_rights(acting_user)  # the write may change them: a team one joins, say
         if not within_reach(instance, acting_user, Action.CREATE):
             raise _out_of_reach_after_save()
+        _written(instance)
         changelog.log_change(
             instance=instance,
             kind=ObjectChange.Kind.CREATE,
@@ -146,6 +170,7 @@ def update_record(
         forget_rights(acting_user)
         if not reassigned and not within_reach(instance, acting_user, Action.WRITE):
             raise _out_of_reach_after_save()
+        _written(instance, stored=stored)
         changes = changelog.difference(before, _full_snapshot(instance))
         if changes:
             changelog.log_change(
@@ -174,6 +199,7 @@ def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None
         except (ProtectedError, RestrictedError) as error:
             blocking = list(getattr(error, "protected_objects", None) or error.restricted_objects)
             raise UnableToDeleteRecord(instance, blocking) from error
+        _written(instance, deleted=True)
         changelog.log_change(
             instance=instance,
             kind=ObjectChange.Kind.DELETE,
@@ -187,6 +213,7 @@ def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None
 __all__ = [
     "UnableToDeleteRecord",
     "ValidationError",
+    "after_write",
     "create_record",
     "delete_record",
     "update_record",

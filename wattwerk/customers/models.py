@@ -6,6 +6,8 @@ Kreditmanagement) shows or changes them. Securities an account provides, its del
 its totals hang off the account; leads and opportunities (the sales app) point to it.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -16,6 +18,31 @@ from wattwerk.core.models import OwnedModel, RecordModel
 from .fields import IbanField, PhoneField, VatIdField
 
 POSTCODE = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat fünf Ziffern."), code="postcode")
+ENERGY_PLACES = {"max_digits": 18, "decimal_places": 3}
+MONEY_PLACES = {"max_digits": 16, "decimal_places": 2}
+
+
+class TotalsFields(models.Model):
+    """Stored totals of what a record is about (for accounts, leads, opportunities): kept right
+    by the sales operations in the same transaction as the change (``wattwerk.sales.totals``)."""
+
+    potential_kwh = models.DecimalField(
+        _("Energiepotenzial (kWh/a)"), default=Decimal(0), editable=False, **ENERGY_PLACES
+    )
+    demand_kwh = models.DecimalField(
+        _("Gesamtbedarf (kWh/a)"), default=Decimal(0), editable=False, **ENERGY_PLACES
+    )
+    services_eur = models.DecimalField(
+        _("Dienstleistungspotenzial (EUR)"), default=Decimal(0), editable=False, **MONEY_PLACES
+    )
+    totals = models.JSONField(
+        _("Summen je Sparte und Lieferjahr"), default=dict, editable=False, blank=True
+    )
+
+    changelog_exclude = ("potential_kwh", "demand_kwh", "services_eur", "totals")
+
+    class Meta:
+        abstract = True
 
 
 class CustomerType(RecordModel):
@@ -161,7 +188,7 @@ class RatingSystem(models.TextChoices):
     INTERNAL = "internal", _("interne Ratingklasse")
 
 
-class Account(OwnedModel, MarketingAttributes, RecordModel):
+class Account(OwnedModel, MarketingAttributes, TotalsFields, RecordModel):
     """A Firma: a customer or prospect company, possibly part of a group (parent account)."""
 
     secured_fields = (

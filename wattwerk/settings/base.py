@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wattwerk.access",
     "wattwerk.energy",
     "wattwerk.customers",
+    "wattwerk.sales",
 ]
 
 MIDDLEWARE = [

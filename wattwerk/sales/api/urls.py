@@ -1,0 +1,314 @@
+"""API of leads, opportunities and account opportunities, with their lines and the actions
+qualify, disqualify and close."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
+
+from wattwerk.core.api.routers import router
+from wattwerk.core.api.serializers import RecordSerializer
+from wattwerk.core.api.views import RecordViewSet
+from wattwerk.core.querysets import Action
+from wattwerk.core.registry import registry
+from wattwerk.customers.models import Account, Contact
+
+from .. import operations
+from ..forms import (
+    ACCOUNT_OPPORTUNITY_DERIVED,
+    ACCOUNT_OPPORTUNITY_FIELDS,
+    LEAD_DERIVED,
+    LEAD_FIELDS,
+    OPPORTUNITY_DERIVED,
+    OPPORTUNITY_FIELDS,
+)
+from ..models import AccountOpportunity, Lead, LeadLine, Opportunity, OpportunityLine
+
+LINE_API_FIELDS = ["id", *operations.LINE_FIELDS, "years"]
+
+
+class LineSerializer(serializers.ModelSerializer):
+    years = serializers.SerializerMethodField(help_text="Menge je Lieferjahr (kWh)")
+
+    class Meta:
+        model = LeadLine
+        fields = LINE_API_FIELDS
+
+    def get_years(self, line) -> dict[str, str]:
+        from wattwerk.energy.periods import YearKind, split_annual_quantity
+
+        if line.annual_kwh is None or not line.period or line.commodity is None:
+            return {}
+        kind = YearKind(line.commodity.year_kind)
+        return {
+            share.label: str(share.quantity)
+            for share in split_annual_quantity(line.annual_kwh, line.period, kind)
+        }
+
+
+class OpportunityLineSerializer(LineSerializer):
+    class Meta(LineSerializer.Meta):
+        model = OpportunityLine
+
+
+def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(get_error_detail(error))
+
+
+class LinesMixin:
+    """``GET/POST …/<id>/lines/`` and ``PATCH/DELETE …/<id>/lines/<line id>/``."""
+
+    line_serializer = LineSerializer
+
+    def _line_values(self, request, partial: bool, instance=None) -> dict:
+        serializer = self.line_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=LineSerializer, responses=LineSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="lines",
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def lines(self, request, *args, **kwargs):
+        """The lines (potential and total demand); POST adds one (needs write)."""
+        if request.method == "GET":
+            parent = self.get_object()
+            lines = parent.lines.select_related("commodity")
+            return Response(self.line_serializer(lines, many=True).data)
+        self.object_action = Action.WRITE
+        parent = self.get_object()
+        values = self._line_values(request, partial=False)
+        try:
+            line = operations.add_line(
+                parent=parent, values=values, acting_user=request.user, now=timezone.now()
+            )
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+        return Response(self.line_serializer(line).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LineSerializer, responses=LineSerializer)
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"lines/(?P<line_id>\d+)",
+        permission_classes=[permissions.IsAuthenticated],
+        object_action=Action.WRITE,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def line(self, request, *args, line_id=None, **kwargs):
+        """Change (PATCH) or remove (DELETE) one line (needs write)."""
+        with transaction.atomic():
+            parent = self.get_object()
+            line = get_object_or_404(parent.lines.all(), pk=line_id)
+            try:
+                if request.method == "DELETE":
+                    operations.remove_line(line=line, acting_user=request.user, now=timezone.now())
+                    return Response(status=status.HTTP_204_NO_CONTENT)
+                values = self._line_values(request, partial=True, instance=line)
+                operations.change_line(
+                    line=line, values=values, acting_user=request.user, now=timezone.now()
+                )
+            except DjangoValidationError as error:
+                raise _django_errors(error) from error
+        return Response(self.line_serializer(line).data)
+
+
+class LeadSerializer(RecordSerializer):
+    class Meta:
+        model = Lead
+        fields = ["id", "display", *LEAD_FIELDS, *LEAD_DERIVED, "totals", "owning_department"]
+        read_only_fields = [*LEAD_DERIVED, "totals", "owning_department"]
+        extra_kwargs = {"owner": {"required": False}}
+
+
+class QualifySerializer(serializers.Serializer):
+    account = serializers.PrimaryKeyRelatedField(
+        queryset=Account.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="bestehende Firma; leer: eine neue aus den Daten des Leads",
+    )
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="bestehender Kontakt; leer: ein neuer aus der Person des Leads",
+    )
+    opportunity_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("account", "contact"):
+            field = self.fields[name]
+            field.queryset = field.queryset.restrict(user, Action.READ)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="Grund")
+
+
+class LeadViewSet(LinesMixin, RecordViewSet):
+    """Leads mit Potenzial und Gesamtbedarf; qualifizieren zu Firma, Kontakt und
+    Verkaufschance."""
+
+    model = Lead
+    serializer_class = LeadSerializer
+    filterset_class = registry.for_model(Lead).filterset_class
+    select_related = ("owner", "account", "contact")
+    prefetch_related = ("interests", "channels")
+    ordering_fields = ["company_name", "created_at", "potential_kwh"]
+
+    @extend_schema(request=QualifySerializer, responses={201: None})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        object_action=Action.WRITE,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def qualify(self, request, *args, **kwargs):
+        """Qualify the lead: account and contact (existing or new), opportunity with the
+        lead's lines. Refused for a lead that is not open."""
+        data = QualifySerializer(data=request.data, user=request.user)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            lead = self.get_object()
+            try:
+                opportunity = operations.qualify_lead(
+                    lead=lead,
+                    account=data.validated_data.get("account"),
+                    contact=data.validated_data.get("contact"),
+                    opportunity_name=data.validated_data.get("opportunity_name", ""),
+                    acting_user=request.user,
+                    now=timezone.now(),
+                )
+            except DjangoValidationError as error:
+                raise _django_errors(error) from error
+        context = self.get_serializer_context()
+        return Response(
+            OpportunitySerializer(opportunity, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=LeadSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        object_action=Action.WRITE,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def disqualify(self, request, *args, **kwargs):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lead = self.get_object()
+        try:
+            lead = operations.disqualify_lead(
+                lead=lead,
+                reason=data.validated_data["reason"],
+                acting_user=request.user,
+                now=timezone.now(),
+            )
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+        return Response(self.get_serializer(lead).data)
+
+
+class OpportunitySerializer(RecordSerializer):
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "display",
+            *OPPORTUNITY_FIELDS,
+            *OPPORTUNITY_DERIVED,
+            "totals",
+            "owning_department",
+        ]
+        read_only_fields = [*OPPORTUNITY_DERIVED, "totals", "owning_department"]
+        extra_kwargs = {"owner": {"required": False}}
+
+
+class CloseSerializer(serializers.Serializer):
+    won = serializers.BooleanField(help_text="true: gewonnen, false: verloren")
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Verlustgrund"
+    )
+
+
+class OpportunityViewSet(LinesMixin, RecordViewSet):
+    """Verkaufschancen mit ihren Zeilen; schließen als gewonnen oder verloren."""
+
+    model = Opportunity
+    serializer_class = OpportunitySerializer
+    line_serializer = OpportunityLineSerializer
+    filterset_class = registry.for_model(Opportunity).filterset_class
+    select_related = ("owner", "account", "contact", "account_opportunity__account", "lead")
+    ordering_fields = ["name", "expected_close", "probability", "potential_kwh"]
+
+    @extend_schema(request=CloseSerializer, responses=OpportunitySerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        object_action=Action.WRITE,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def close(self, request, *args, **kwargs):
+        data = CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opportunity = self.get_object()
+        try:
+            opportunity = operations.close_opportunity(
+                opportunity=opportunity,
+                won=data.validated_data["won"],
+                reason=data.validated_data.get("reason", ""),
+                acting_user=request.user,
+                now=timezone.now(),
+            )
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+        return Response(self.get_serializer(opportunity).data)
+
+
+class AccountOpportunitySerializer(RecordSerializer):
+    class Meta:
+        model = AccountOpportunity
+        fields = [
+            "id",
+            "display",
+            *ACCOUNT_OPPORTUNITY_FIELDS,
+            *ACCOUNT_OPPORTUNITY_DERIVED,
+            "totals",
+            "owning_department",
+        ]
+        read_only_fields = [*ACCOUNT_OPPORTUNITY_DERIVED, "totals", "owning_department"]
+        extra_kwargs = {"owner": {"required": False}}
+
+
+class AccountOpportunityViewSet(RecordViewSet):
+    """Firmenverkaufschancen: Gesamtbedarf, gewonnen und Restpotenzial je Firma."""
+
+    model = AccountOpportunity
+    serializer_class = AccountOpportunitySerializer
+    filterset_class = registry.for_model(AccountOpportunity).filterset_class
+    select_related = ("owner", "account")
+    ordering_fields = ["phase", "demand_kwh", "remaining_kwh"]
+
+
+router.register("leads", LeadViewSet, basename="lead")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("account-opportunities", AccountOpportunityViewSet, basename="accountopportunity")

@@ -1,0 +1,417 @@
+"""Sales: leads with their potential and total demand, opportunities, and the account
+opportunity (Firmenverkaufschance) that follows a customer's development over the years.
+
+Lines are what a lead or an opportunity is about: *energy* (commodity, delivery point or MaLo-ID,
+period, annual quantity) or *service* (service, scope, value). Each line is in one of two sets:
+``potential`` (addressable now) or ``demand`` (Gesamtbedarf, the most business possible).
+
+Totals are stored on leads, opportunities, accounts and account opportunities and kept right by
+the operations in the same transaction as the change (see :mod:`wattwerk.sales.totals`).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wattwerk.core.models import OwnedModel, RecordModel
+from wattwerk.customers.fields import PhoneField, VatIdField
+from wattwerk.customers.models import (
+    ENERGY_PLACES,
+    MONEY_PLACES,
+    POSTCODE,
+    Account,
+    Contact,
+    CustomerType,
+    IndustryCode,
+    LegalForm,
+    MarketingAttributes,
+    Salutation,
+    TotalsFields,
+)
+from wattwerk.energy.fields import MaLoIdField
+from wattwerk.energy.models import (
+    BalancingArea,
+    Commodity,
+    DeliveryPoint,
+    EnergyService,
+    MarketArea,
+    PriceModel,
+    Product,
+)
+from wattwerk.energy.periods import Period
+
+
+class Lead(OwnedModel, MarketingAttributes, TotalsFields, RecordModel):
+    """A Lead: a company and a person who may become a customer, with what they might buy."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        QUALIFIED = "qualified", _("qualifiziert")
+        DISQUALIFIED = "disqualified", _("disqualifiziert")
+
+    class Source(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        FAIR = "fair", _("Messe/Veranstaltung")
+        REFERRAL = "referral", _("Empfehlung")
+        TENDER = "tender", _("Ausschreibung")
+        COLD = "cold", _("Kaltakquise")
+        CAMPAIGN = "campaign", _("Kampagne")
+        CUSTOMER = "customer", _("Bestandskunde")
+        OTHER = "other", _("sonstige")
+
+    company_name = models.CharField(_("Firma"), max_length=200)
+    legal_form = models.CharField(
+        _("Rechtsform"), max_length=30, choices=LegalForm.choices, blank=True
+    )
+    vat_id = VatIdField(_("USt-IdNr."), blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=150, blank=True)
+    postcode = models.CharField(_("PLZ"), max_length=5, blank=True, validators=[POSTCODE])
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    salutation = models.CharField(
+        _("Anrede"), max_length=10, choices=Salutation.choices, blank=True
+    )
+    first_name = models.CharField(_("Vorname"), max_length=100, blank=True)
+    last_name = models.CharField(_("Nachname"), max_length=100, blank=True)
+    position = models.CharField(_("Funktion"), max_length=100, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = PhoneField(_("Telefon"), blank=True)
+    source = models.CharField(_("Quelle"), max_length=20, choices=Source.choices, blank=True)
+    industry = models.ForeignKey(
+        IndustryCode,
+        verbose_name=_("Wirtschaftszweig"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    customer_type = models.ForeignKey(
+        CustomerType,
+        verbose_name=_("Kundentyp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("Status"), max_length=15, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    disqualified_reason = models.CharField(
+        _("Grund der Disqualifizierung"), max_length=200, blank=True, editable=False
+    )
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("Firma (nach Qualifizierung)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="leads",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("Kontakt (nach Qualifizierung)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="leads",
+    )
+    qualified_at = models.DateTimeField(_("qualifiziert am"), null=True, blank=True, editable=False)
+
+    class Meta(OwnedModel.Meta):
+        verbose_name = _("Lead")
+        verbose_name_plural = _("Leads")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["company_name"], name="lead_company")]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.company_name, self.legal_form) if part)
+
+
+class AccountOpportunity(OwnedModel, RecordModel):
+    """The Firmenverkaufschance: one per account, open for as long as the customer relation is
+    developed. Its demand, won volume and remaining potential are totals (see ``totals``)."""
+
+    class Phase(models.TextChoices):
+        DEVELOPMENT = "development", _("Entwicklung")
+        PENETRATION = "penetration", _("Penetration")
+        RETENTION = "retention", _("Bindung")
+        RECOVERY = "recovery", _("Rückgewinnung")
+
+    account = models.OneToOneField(
+        Account,
+        verbose_name=_("Firma"),
+        on_delete=models.PROTECT,
+        related_name="account_opportunity",
+    )
+    phase = models.CharField(
+        _("Phase"), max_length=15, choices=Phase.choices, default=Phase.DEVELOPMENT
+    )
+    demand_kwh = models.DecimalField(
+        _("Gesamtbedarf (kWh/a)"), default=Decimal(0), editable=False, **ENERGY_PLACES
+    )
+    won_kwh = models.DecimalField(
+        _("gewonnen (kWh/a)"), default=Decimal(0), editable=False, **ENERGY_PLACES
+    )
+    remaining_kwh = models.DecimalField(
+        _("Restpotenzial (kWh/a)"), default=Decimal(0), editable=False, **ENERGY_PLACES
+    )
+    totals = models.JSONField(
+        _("Summen je Sparte und Lieferjahr"), default=dict, editable=False, blank=True
+    )
+    note = models.TextField(_("Notiz"), blank=True)
+
+    changelog_exclude = ("demand_kwh", "won_kwh", "remaining_kwh", "totals")
+
+    class Meta(OwnedModel.Meta):
+        verbose_name = _("Firmenverkaufschance")
+        verbose_name_plural = _("Firmenverkaufschancen")
+        ordering = ["account__name"]
+
+    def __str__(self) -> str:
+        return str(_("Firmenverkaufschance %(account)s") % {"account": self.account})
+
+
+class Opportunity(OwnedModel, TotalsFields, RecordModel):
+    """A Verkaufschance: a concrete sale in progress with one account."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        WON = "won", _("gewonnen")
+        LOST = "lost", _("verloren")
+
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    account = models.ForeignKey(
+        Account, verbose_name=_("Firma"), on_delete=models.PROTECT, related_name="opportunities"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("Ansprechpartner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+    )
+    account_opportunity = models.ForeignKey(
+        AccountOpportunity,
+        verbose_name=_("Firmenverkaufschance"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="opportunities",
+    )
+    lead = models.OneToOneField(
+        Lead,
+        verbose_name=_("aus Lead"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="opportunity",
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    lost_reason = models.CharField(_("Verlustgrund"), max_length=200, blank=True, editable=False)
+    probability = models.PositiveSmallIntegerField(
+        _("Wahrscheinlichkeit (%)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    expected_close = models.DateField(_("erwarteter Abschluss"), null=True, blank=True)
+
+    class Meta(OwnedModel.Meta):
+        verbose_name = _("Verkaufschance")
+        verbose_name_plural = _("Verkaufschancen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expected_close"], name="opportunity_pipeline")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LineSet(models.TextChoices):
+    POTENTIAL = "potential", _("Potenzial")
+    DEMAND = "demand", _("Gesamtbedarf")
+
+
+class LineKind(models.TextChoices):
+    ENERGY = "energy", _("Energie")
+    SERVICE = "service", _("Dienstleistung")
+
+
+class Line(models.Model):
+    """What a lead or an opportunity is about: energy over a period, or a service."""
+
+    line_set = models.CharField(_("Art der Menge"), max_length=10, choices=LineSet.choices)
+    kind = models.CharField(_("Art"), max_length=10, choices=LineKind.choices)
+    commodity = models.ForeignKey(
+        Commodity,
+        verbose_name=_("Sparte"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    delivery_point = models.ForeignKey(
+        DeliveryPoint,
+        verbose_name=_("Lieferstelle"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    malo_id = MaLoIdField(
+        _("MaLo-ID"), blank=True, help_text=_("wenn es die Lieferstelle noch nicht gibt")
+    )
+    address = models.CharField(_("Anschrift der Lieferstelle"), max_length=250, blank=True)
+    market_area = models.ForeignKey(
+        MarketArea,
+        verbose_name=_("Regelzone bzw. Marktgebiet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    balancing_area = models.ForeignKey(
+        BalancingArea,
+        verbose_name=_("Bilanzierungsgebiet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    active_from = models.DateField(_("Lieferbeginn"), null=True, blank=True)
+    active_to = models.DateField(_("Lieferende (ausschließlich)"), null=True, blank=True)
+    annual_kwh = models.DecimalField(
+        _("Jahresmenge (kWh/a)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        **ENERGY_PLACES,
+    )
+    price_model = models.ForeignKey(
+        PriceModel,
+        verbose_name=_("Preismodell"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("Produkt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    service = models.ForeignKey(
+        EnergyService,
+        verbose_name=_("Dienstleistung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope = models.DecimalField(
+        _("Umfang"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("in der Einheit der Dienstleistung"),
+    )
+    value_eur = models.DecimalField(
+        _("geschätzter Wert (EUR)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        **MONEY_PLACES,
+    )
+
+    ENERGY_FIELDS = (
+        "commodity",
+        "delivery_point",
+        "malo_id",
+        "address",
+        "market_area",
+        "balancing_area",
+        "annual_kwh",
+        "price_model",
+        "product",
+    )
+    SERVICE_FIELDS = ("service", "scope", "value_eur")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        if self.kind == LineKind.SERVICE:
+            return f"{self.service or ''} {self.scope or ''}".strip()
+        where = self.delivery_point or self.malo_id or self.address
+        return f"{self.commodity or ''} {where or ''}".strip()
+
+    @property
+    def period(self) -> Period | None:
+        if self.active_from and self.active_to and self.active_to > self.active_from:
+            return Period(self.active_from, self.active_to)
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.active_from and self.active_to and self.active_to <= self.active_from:
+            errors["active_to"] = _("Das Lieferende muss nach dem Lieferbeginn liegen.")
+        elif bool(self.active_from) != bool(self.active_to):
+            missing = "active_to" if self.active_from else "active_from"
+            errors[missing] = _("Ein Lieferzeitraum hat Beginn und Ende.")
+        if self.kind == LineKind.ENERGY:
+            if not self.commodity_id:
+                errors["commodity"] = _("Eine Energiezeile braucht eine Sparte.")
+            if self.annual_kwh is None:
+                errors["annual_kwh"] = _("Eine Energiezeile braucht eine Jahresmenge.")
+            if not (self.active_from and self.active_to):
+                errors.setdefault(
+                    "active_from", _("Eine Energiezeile braucht einen Lieferzeitraum.")
+                )
+            point = self.delivery_point if self.delivery_point_id else None
+            if point and self.commodity_id and point.commodity_id != self.commodity_id:
+                errors["delivery_point"] = _("Die Lieferstelle gehört zu einer anderen Sparte.")
+            product = self.product if self.product_id else None
+            if product and self.commodity_id and product.commodity_id != self.commodity_id:
+                errors["product"] = _("Das Produkt gehört zu einer anderen Sparte.")
+            filled = [name for name in self.SERVICE_FIELDS if getattr(self, name) not in (None, "")]
+            for name in filled:
+                errors[name] = _("Gehört zu Dienstleistungszeilen, nicht zu Energiezeilen.")
+        elif self.kind == LineKind.SERVICE:
+            if not self.service_id:
+                errors["service"] = _("Eine Dienstleistungszeile braucht eine Dienstleistung.")
+            filled = [name for name in self.ENERGY_FIELDS if getattr(self, name) not in (None, "")]
+            for name in filled:
+                errors[name] = _("Gehört zu Energiezeilen, nicht zu Dienstleistungszeilen.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LeadLine(Line):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        verbose_name = _("Leadzeile")
+        verbose_name_plural = _("Leadzeilen")
+        ordering = ["pk"]
+
+
+class OpportunityLine(Line):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        verbose_name = _("Zeile der Verkaufschance")
+        verbose_name_plural = _("Zeilen der Verkaufschance")
+        ordering = ["pk"]

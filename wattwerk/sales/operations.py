@@ -1,0 +1,344 @@
+"""Writes on leads and opportunities beyond the generic ones: their lines, qualification,
+disqualification and closing. Each is one transaction that also keeps the totals right and
+writes the history."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from wattwerk.core import changelog, operations
+from wattwerk.core.querysets import Action
+from wattwerk.customers.models import Account, AccountContact, Contact
+from wattwerk.energy.models import DeliveryPoint
+
+from . import totals
+from .models import AccountOpportunity, Lead, LeadLine, Line, Opportunity, OpportunityLine
+
+LINE_FIELDS = [
+    field.name
+    for field in Line._meta.get_fields()
+    if field.concrete and not field.primary_key and field.name != "id"
+]
+
+
+def _require(instance: models.Model, acting_user, action: str) -> None:
+    if not operations.within_reach(instance, acting_user, action):
+        raise PermissionDenied(
+            _("Dazu fehlt Ihnen das Recht an „%(record)s“.") % {"record": instance}
+        )
+
+
+def parent_of(line: Line) -> Lead | Opportunity:
+    return line.lead if isinstance(line, LeadLine) else line.opportunity
+
+
+def _refresh(parent: Lead | Opportunity) -> None:
+    if isinstance(parent, Lead):
+        totals.refresh_lead(parent)
+    else:
+        totals.refresh_opportunity(parent)
+
+
+def _line_data(line: Line) -> dict:
+    return {
+        name: str(getattr(line, name)) if getattr(line, name) is not None else None
+        for name in LINE_FIELDS
+        if getattr(line, name) not in (None, "")
+    }
+
+
+def _check_open(parent: Lead | Opportunity) -> None:
+    if parent.status != parent.Status.OPEN:
+        raise ValidationError(
+            _("„%(record)s“ ist abgeschlossen; seine Zeilen ändern sich nicht mehr.")
+            % {"record": parent}
+        )
+
+
+def add_line(*, parent: Lead | Opportunity, values: dict, acting_user, now: datetime) -> Line:
+    """A new potential or demand line on a lead or an opportunity (write on it needed)."""
+    with transaction.atomic():
+        parent = type(parent).objects.select_for_update().get(pk=parent.pk)
+        _require(parent, acting_user, Action.WRITE)
+        _check_open(parent)
+        if isinstance(parent, Lead):
+            line = LeadLine(**values, lead=parent)
+        else:
+            line = OpportunityLine(**values, opportunity=parent)
+        line.full_clean()
+        line.save()
+        changelog.log_event(
+            instance=parent,
+            event="line_added",
+            message=_("Zeile hinzugefügt: %(line)s") % {"line": line},
+            data=_line_data(line),
+            acting_user=acting_user,
+            now=now,
+        )
+        _refresh(parent)
+    return line
+
+
+def change_line(*, line: Line, values: dict, acting_user, now: datetime) -> Line:
+    with transaction.atomic():
+        parent = parent_of(line)
+        parent = type(parent).objects.select_for_update().get(pk=parent.pk)
+        _require(parent, acting_user, Action.WRITE)
+        _check_open(parent)
+        before = _line_data(line)
+        for name, value in values.items():
+            setattr(line, name, value)
+        line.full_clean()
+        line.save()
+        after = _line_data(line)
+        changes = {
+            name: {"old": before.get(name), "new": after.get(name)}
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        }
+        if changes:
+            changelog.log_event(
+                instance=parent,
+                event="line_changed",
+                message=_("Zeile geändert: %(line)s") % {"line": line},
+                data=changes,
+                acting_user=acting_user,
+                now=now,
+            )
+        _refresh(parent)
+    return line
+
+
+def remove_line(*, line: Line, acting_user, now: datetime) -> None:
+    with transaction.atomic():
+        parent = parent_of(line)
+        parent = type(parent).objects.select_for_update().get(pk=parent.pk)
+        _require(parent, acting_user, Action.WRITE)
+        _check_open(parent)
+        data = _line_data(line)
+        shown = str(line)
+        line.delete()
+        changelog.log_event(
+            instance=parent,
+            event="line_removed",
+            message=_("Zeile entfernt: %(line)s") % {"line": shown},
+            data=data,
+            acting_user=acting_user,
+            now=now,
+        )
+        _refresh(parent)
+
+
+def account_from_lead(lead: Lead) -> Account:
+    """A new account with the lead's company data (not saved)."""
+    return Account(
+        name=lead.company_name,
+        legal_form=lead.legal_form,
+        vat_id=lead.vat_id,
+        street=lead.street,
+        postcode=lead.postcode,
+        city=lead.city,
+        customer_type=lead.customer_type,
+        industry=lead.industry,
+        segment=lead.segment,
+        consent=lead.consent,
+        consent_date=lead.consent_date,
+        consent_source=lead.consent_source,
+        owner=lead.owner,
+        owner_team=lead.owner_team,
+    )
+
+
+def contact_from_lead(lead: Lead) -> Contact:
+    return Contact(
+        salutation=lead.salutation,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        email=lead.email,
+        phone=lead.phone,
+        segment=lead.segment,
+        consent=lead.consent,
+        consent_date=lead.consent_date,
+        consent_source=lead.consent_source,
+        owner=lead.owner,
+        owner_team=lead.owner_team,
+    )
+
+
+def _marketing_links(lead: Lead) -> dict:
+    return {"interests": list(lead.interests.all()), "channels": list(lead.channels.all())}
+
+
+def qualify_lead(
+    *,
+    lead: Lead,
+    acting_user,
+    now: datetime,
+    account: Account | None = None,
+    contact: Contact | None = None,
+    opportunity_name: str = "",
+) -> Opportunity:
+    """Turn an open lead into an opportunity with an account (the one given, or a new one
+    from the lead's data) and a contact (likewise, when the lead names a person). Lines,
+    marketing attributes and industry carry over; the lead is marked qualified and linked both
+    ways. All or nothing; a lead is qualified once."""
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        _require(lead, acting_user, Action.WRITE)
+        if lead.status != Lead.Status.OPEN:
+            raise ValidationError(
+                _(
+                    "Der Lead „%(lead)s“ ist bereits %(status)s; "
+                    "er wird nicht noch einmal qualifiziert."
+                )
+                % {"lead": lead, "status": lead.get_status_display()}
+            )
+        links = _marketing_links(lead)
+        if account is None:
+            account = operations.create_record(
+                instance=account_from_lead(lead),
+                acting_user=acting_user,
+                now=now,
+                many_to_many=links,
+            )
+        else:
+            _require(account, acting_user, Action.READ)
+        if contact is None and lead.last_name:
+            contact = operations.create_record(
+                instance=contact_from_lead(lead),
+                acting_user=acting_user,
+                now=now,
+                many_to_many=links,
+            )
+        elif contact is not None:
+            _require(contact, acting_user, Action.READ)
+        if contact is not None:
+            AccountContact.objects.get_or_create(
+                account=account, contact=contact, defaults={"position": lead.position}
+            )
+        opportunity = operations.create_record(  # the account opportunity follows (see below)
+            instance=Opportunity(
+                name=opportunity_name or lead.company_name,
+                account=account,
+                contact=contact,
+                lead=lead,
+                owner=lead.owner,
+                owner_team=lead.owner_team,
+            ),
+            acting_user=acting_user,
+            now=now,
+        )
+        lines = list(lead.lines.all())
+        OpportunityLine.objects.bulk_create(
+            OpportunityLine(
+                opportunity=opportunity, **{name: getattr(line, name) for name in LINE_FIELDS}
+            )
+            for line in lines
+        )
+        points = {line.delivery_point_id for line in lines if line.delivery_point_id}
+        DeliveryPoint.objects.filter(pk__in=points, account=None).update(account=account)
+        Lead.objects.filter(pk=lead.pk).update(
+            status=Lead.Status.QUALIFIED, account=account, contact=contact, qualified_at=now
+        )
+        lead.status, lead.account, lead.contact, lead.qualified_at = (
+            Lead.Status.QUALIFIED,
+            account,
+            contact,
+            now,
+        )
+        changelog.log_event(
+            instance=lead,
+            event="lead_qualified",
+            message=_("Qualifiziert: Verkaufschance „%(opportunity)s“ für %(account)s")
+            % {"opportunity": opportunity, "account": account},
+            data={
+                "account": account.pk,
+                "contact": contact.pk if contact else None,
+                "opportunity": opportunity.pk,
+                "lines": len(lines),
+            },
+            acting_user=acting_user,
+            now=now,
+        )
+        totals.refresh_opportunity(opportunity)
+    return opportunity
+
+
+def disqualify_lead(*, lead: Lead, reason: str, acting_user, now: datetime) -> Lead:
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        _require(lead, acting_user, Action.WRITE)
+        if lead.status != Lead.Status.OPEN:
+            raise ValidationError(
+                _("Nur offene Leads lassen sich disqualifizieren; dieser ist %(status)s.")
+                % {"status": lead.get_status_display()}
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": _("Bitte einen Grund angeben.")})
+        Lead.objects.filter(pk=lead.pk).update(
+            status=Lead.Status.DISQUALIFIED, disqualified_reason=reason.strip()[:200]
+        )
+        lead.status, lead.disqualified_reason = Lead.Status.DISQUALIFIED, reason.strip()[:200]
+        changelog.log_event(
+            instance=lead,
+            event="lead_disqualified",
+            message=_("Disqualifiziert: %(reason)s") % {"reason": lead.disqualified_reason},
+            acting_user=acting_user,
+            now=now,
+        )
+    return lead
+
+
+def close_opportunity(
+    *, opportunity: Opportunity, won: bool, reason: str = "", acting_user, now: datetime
+) -> Opportunity:
+    """Won or lost (a loss needs a reason); the account's totals follow at once."""
+    with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        _require(opportunity, acting_user, Action.WRITE)
+        if opportunity.status != Opportunity.Status.OPEN:
+            raise ValidationError(
+                _("Die Verkaufschance ist bereits %(status)s.")
+                % {"status": opportunity.get_status_display()}
+            )
+        if not won and not reason.strip():
+            raise ValidationError({"reason": _("Bitte einen Verlustgrund angeben.")})
+        status = Opportunity.Status.WON if won else Opportunity.Status.LOST
+        Opportunity.objects.filter(pk=opportunity.pk).update(
+            status=status,
+            lost_reason="" if won else reason.strip()[:200],
+            probability=100 if won else 0,
+        )
+        opportunity.refresh_from_db()
+        changelog.log_event(
+            instance=opportunity,
+            event="opportunity_won" if won else "opportunity_lost",
+            message=_("Gewonnen")
+            if won
+            else _("Verloren: %(reason)s") % {"reason": reason.strip()},
+            acting_user=acting_user,
+            now=now,
+        )
+        totals.refresh_account(opportunity.account)
+    return opportunity
+
+
+@operations.after_write(Opportunity)
+def _opportunity_written(opportunity: Opportunity, *, stored, deleted: bool) -> None:
+    """A created, changed (perhaps moved to another account) or deleted opportunity: the totals
+    of the accounts it belongs and belonged to follow."""
+    accounts = {opportunity.account_id} | ({stored.account_id} if stored is not None else set())
+    current = opportunity.account_opportunity if opportunity.account_opportunity_id else None
+    if not deleted and (current is None or current.account_id != opportunity.account_id):
+        account = opportunity.account
+        account_opportunity, _created = AccountOpportunity.objects.get_or_create(
+            account=account, defaults={"owner": account.owner, "owner_team": account.owner_team}
+        )
+        Opportunity.objects.filter(pk=opportunity.pk).update(
+            account_opportunity=account_opportunity
+        )
+        opportunity.account_opportunity = account_opportunity
+    for account in Account.objects.filter(pk__in=accounts):
+        totals.refresh_account(account)
