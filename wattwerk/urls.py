@@ -29,6 +29,7 @@ urlpatterns = [
     re_path(r"^api/", NotFoundView.as_view()),
     path("", include("wattwerk.access.urls")),
     path("", include("wattwerk.energy.urls")),
+    path("", include("wattwerk.sales.urls")),
     *record_urlpatterns(),
 ]
 

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.filtersets import RecordFilterSet
-from wattwerk.core.registry import registry
+from wattwerk.core.registry import Tab, registry
 from wattwerk.core.tables import RecordTable
 
 from . import forms, models
@@ -78,6 +78,10 @@ registry.register(
     menu_group=MENU,
     detail_fields=(*forms.LEAD_FIELDS, *forms.LEAD_DERIVED, "owning_department"),
     list_select_related=("owner",),
+    tabs=(
+        Tab("lines", _("Zeilen"), "leads_lines"),
+        Tab("qualify", _("Qualifizieren"), "leads_qualify"),
+    ),
 )
 registry.register(
     models.Opportunity,
@@ -89,6 +93,10 @@ registry.register(
     menu_group=MENU,
     detail_fields=(*forms.OPPORTUNITY_FIELDS, *forms.OPPORTUNITY_DERIVED, "owning_department"),
     list_select_related=("account", "owner"),
+    tabs=(
+        Tab("lines", _("Zeilen"), "opportunities_lines"),
+        Tab("close", _("Abschließen"), "opportunities_close"),
+    ),
 )
 registry.register(
     models.AccountOpportunity,

@@ -1,0 +1,122 @@
+"""The tabs "Zeilen", "Qualifizieren" and "Abschließen": main paths, errors, rights, and a
+fixed number of queries however many lines there are."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from wattwerk.core.testing import count_queries
+from wattwerk.customers.tests.factories import AccountFactory
+from wattwerk.energy.models import Commodity
+from wattwerk.sales import operations
+from wattwerk.sales.models import Lead, Opportunity
+
+from .factories import LeadFactory, OpportunityFactory, energy, service
+from .test_qualification import SALES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller(client, make_user):
+    user = make_user(*SALES, "energy.read_commodity", "energy.read_energyservice")
+    client.force_login(user)
+    return user
+
+
+def form_data(**values):
+    data = {
+        "line_set": "potential",
+        "kind": "energy",
+        "commodity": Commodity.objects.get(code="strom").pk,
+        "annual_kwh": "1.000.000",
+        "active_from": "2027-01-01",
+        "active_to": "2028-01-01",
+    }
+    return {**data, **values}
+
+
+def test_add_change_and_remove_a_line(client, seller):
+    lead = LeadFactory(owner=seller)
+    url = reverse("leads_lines", args=[lead.pk])
+    page = client.get(url).content.decode()
+    assert 'id="line-form"' in page
+    answer = client.post(url, form_data(), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab")
+    assert answer.status_code == 200
+    assert "1.000,0\N{NO-BREAK SPACE}MWh/a" in answer.content.decode()
+    line = lead.lines.get()
+    answer = client.post(url, form_data(line=line.pk, annual_kwh="2.500.000"))
+    assert answer.status_code == 200
+    lead.refresh_from_db()
+    assert lead.potential_kwh == Decimal(2_500_000)
+    remove = reverse("leads_line_remove", args=[lead.pk, line.pk])
+    assert client.post(remove).status_code == 200
+    lead.refresh_from_db()
+    assert (lead.potential_kwh, lead.lines.count()) == (0, 0)
+
+
+def test_a_bad_line_is_refused_with_the_field_named(client, seller):
+    lead = LeadFactory(owner=seller)
+    answer = client.post(
+        reverse("leads_lines", args=[lead.pk]), form_data(annual_kwh="", active_to="2026-12-31")
+    )
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert 'data-field="annual_kwh"' in page
+    assert 'data-field="active_to"' in page
+    assert not lead.lines.exists()
+
+
+def test_readers_see_the_lines_without_the_form(client, make_user):
+    lead = LeadFactory()
+    operations.add_line(parent=lead, values=energy(), acting_user=None, now=timezone.now())
+    client.force_login(make_user("sales.read_lead", "access.read_user"))
+    page = client.get(reverse("leads_lines", args=[lead.pk])).content.decode()
+    assert "line-form" not in page
+    assert f'id="line-{lead.lines.get().pk}"' in page
+    assert client.post(reverse("leads_lines", args=[lead.pk]), form_data()).status_code == 403
+
+
+def test_the_lines_tab_runs_a_fixed_number_of_queries(client, seller):
+    lead = LeadFactory(owner=seller)
+    url = reverse("leads_lines", args=[lead.pk])
+    now = timezone.now()
+    operations.add_line(parent=lead, values=energy(), acting_user=None, now=now)
+    operations.add_line(parent=lead, values=service(), acting_user=None, now=now)
+    few = count_queries(lambda: client.get(url))
+    for _ in range(6):
+        operations.add_line(parent=lead, values=energy("demand"), acting_user=None, now=now)
+        operations.add_line(parent=lead, values=service("demand"), acting_user=None, now=now)
+    assert count_queries(lambda: client.get(url)) == few
+
+
+def test_qualify_suggests_duplicates_and_qualifies(client, seller):
+    existing = AccountFactory(name="Kühlhaus Nord", postcode="12345", owner=seller)
+    lead = LeadFactory(owner=seller, company_name="Kuehlhaus Nord", postcode="12345")
+    operations.add_line(parent=lead, values=energy(), acting_user=None, now=timezone.now())
+    url = reverse("leads_qualify", args=[lead.pk])
+    page = client.get(url).content.decode()
+    assert f'data-account="{existing.pk}"' in page
+    answer = client.post(url, {"account": existing.pk, "opportunity_name": "Strom 2027"})
+    opportunity = Opportunity.objects.get()
+    assert answer.status_code == 302
+    assert answer["Location"] == opportunity.get_absolute_url()
+    assert opportunity.account == existing
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.QUALIFIED
+    again = client.get(url).content.decode()
+    assert 'id="qualify-done"' in again
+
+
+def test_close_as_lost_needs_a_reason(client, seller):
+    opportunity = OpportunityFactory(owner=seller, account=AccountFactory(owner=seller))
+    url = reverse("opportunities_close", args=[opportunity.pk])
+    answer = client.post(url, {"outcome": "lost", "reason": ""})
+    assert answer.status_code == 422
+    assert "Verlustgrund" in answer.content.decode()
+    answer = client.post(url, {"outcome": "lost", "reason": "Preis zu hoch"})
+    assert answer.status_code == 302
+    opportunity.refresh_from_db()
+    assert (opportunity.status, opportunity.lost_reason) == ("lost", "Preis zu hoch")

@@ -1,0 +1,26 @@
+"""Pages of the sales app beyond the generic record pages."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("leads/<int:pk>/lines/", views.LinesView.as_view(), name="leads_lines"),
+    path(
+        "leads/<int:pk>/lines/<int:line_id>/remove/",
+        views.RemoveLineView.as_view(),
+        name="leads_line_remove",
+    ),
+    path("leads/<int:pk>/qualify/", views.QualifyView.as_view(), name="leads_qualify"),
+    path(
+        "opportunities/<int:pk>/lines/",
+        views.OpportunityLinesView.as_view(),
+        name="opportunities_lines",
+    ),
+    path(
+        "opportunities/<int:pk>/lines/<int:line_id>/remove/",
+        views.OpportunityRemoveLineView.as_view(),
+        name="opportunities_line_remove",
+    ),
+    path("opportunities/<int:pk>/close/", views.CloseView.as_view(), name="opportunities_close"),
+]
