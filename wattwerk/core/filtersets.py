@@ -39,9 +39,26 @@ class RecordFilterSet(django_filters.FilterSet):
         words = [w.strip(PUNCTUATION) for w in value.split() if w.strip(PUNCTUATION)]
         if not words or not fields:
             return queryset
+        many = any(_through_many(self._meta.model, field) for field in fields)
         for word in words:
             condition = Q()
             for field in fields:
                 condition |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(condition)
+            if many:  # e.g. an account by a MaLo-ID of its delivery points: each account once
+                matching = self._meta.model._default_manager.filter(condition).values("pk")
+                queryset = queryset.filter(pk__in=matching)
+            else:
+                queryset = queryset.filter(condition)
         return queryset
+
+
+def _through_many(model, path: str) -> bool:
+    """Whether a lookup path such as ``delivery_points__malo_id`` crosses a to-many relation."""
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False

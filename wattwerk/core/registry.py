@@ -36,6 +36,7 @@ class RecordType:
     detail_fields: tuple[str, ...] = ()
     list_select_related: tuple[str, ...] = ()
     tabs: tuple[Tab, ...] = ()
+    searchable: bool = False  # found by the global search (over its filterset's search_fields)
 
     @property
     def verbose_name(self) -> str:

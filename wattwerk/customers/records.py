@@ -40,7 +40,14 @@ class AccountTable(RecordTable):
 
 
 class AccountFilterSet(RecordFilterSet):
-    search_fields = ("name", "city", "postcode", "vat_id", "debtor_number")
+    search_fields = (
+        "name",
+        "city",
+        "postcode",
+        "vat_id",
+        "debtor_number",
+        "delivery_points__malo_id",
+    )
 
     class Meta:
         model = models.Account
@@ -65,6 +72,7 @@ registry.register(
     menu_group=MENU,
     detail_fields=(*forms.ACCOUNT_FIELDS, "owning_department"),
     list_select_related=("customer_type", "owner"),
+    searchable=True,
 )
 
 
@@ -93,5 +101,6 @@ registry.register(
     icon="bi-person-vcard",
     menu_group=MENU,
     detail_fields=(*forms.CONTACT_FIELDS, "owning_department"),
+    searchable=True,
     list_select_related=("owner",),
 )

@@ -103,5 +103,6 @@ registry.register(
     menu_group=MENU,
     detail_fields=(*forms.DELIVERY_POINT_FIELDS, "owning_department"),
     list_select_related=("commodity", "owner"),
+    searchable=True,
     tabs=(Tab("load_curve", _("Lastgang"), "delivery-points_load_curve"),),
 )

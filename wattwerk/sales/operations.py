@@ -171,6 +171,29 @@ def _marketing_links(lead: Lead) -> dict:
     return {"interests": list(lead.interests.all()), "channels": list(lead.channels.all())}
 
 
+def _delivery_point_for(line: Line, lead: Lead, account: Account, acting_user, now):
+    """The delivery point a line names by its MaLo-ID: the one recorded already, or a new one of
+    the account (a line on a lead may name a MaLo-ID before the delivery point exists)."""
+    existing = DeliveryPoint.objects.filter(malo_id=line.malo_id, commodity=line.commodity).first()
+    if existing is not None:
+        return existing
+    return operations.create_record(
+        instance=DeliveryPoint(
+            malo_id=line.malo_id,
+            commodity=line.commodity,
+            account=account,
+            name=lead.company_name[:150],
+            street=line.address[:150],
+            city=lead.city,
+            annual_kwh=line.annual_kwh,
+            owner=account.owner,
+            owner_team=account.owner_team,
+        ),
+        acting_user=acting_user,
+        now=now,
+    )
+
+
 def qualify_lead(
     *,
     lead: Lead,
@@ -230,7 +253,11 @@ def qualify_lead(
             acting_user=acting_user,
             now=now,
         )
-        lines = list(lead.lines.all())
+        lines = list(lead.lines.select_related("commodity"))
+        for line in lines:
+            if line.kind == "energy" and line.malo_id and not line.delivery_point_id:
+                line.delivery_point = _delivery_point_for(line, lead, account, acting_user, now)
+                LeadLine.objects.filter(pk=line.pk).update(delivery_point=line.delivery_point)
         OpportunityLine.objects.bulk_create(
             OpportunityLine(
                 opportunity=opportunity, **{name: getattr(line, name) for name in LINE_FIELDS}

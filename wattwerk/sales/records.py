@@ -78,6 +78,7 @@ registry.register(
     menu_group=MENU,
     detail_fields=(*forms.LEAD_FIELDS, *forms.LEAD_DERIVED, "owning_department"),
     list_select_related=("owner",),
+    searchable=True,
     tabs=(
         Tab("lines", _("Zeilen"), "leads_lines"),
         Tab("qualify", _("Qualifizieren"), "leads_qualify"),
@@ -93,6 +94,7 @@ registry.register(
     menu_group=MENU,
     detail_fields=(*forms.OPPORTUNITY_FIELDS, *forms.OPPORTUNITY_DERIVED, "owning_department"),
     list_select_related=("account", "owner"),
+    searchable=True,
     tabs=(
         Tab("lines", _("Zeilen"), "opportunities_lines"),
         Tab("close", _("Abschließen"), "opportunities_close"),

@@ -1,5 +1,6 @@
 """One router for ``/api/v1/``; each app registers its viewsets in ``<app>/api/urls.py``."""
 
+from django.urls import path
 from django.utils.module_loading import autodiscover_modules
 from rest_framework.routers import DefaultRouter
 
@@ -9,5 +10,8 @@ extra_urlpatterns: list = []
 
 
 def api_urlpatterns() -> list:
+    from .views import SearchView
+
     autodiscover_modules("api.urls")
-    return [*router.urls, *extra_urlpatterns]
+    search = path("search/", SearchView.as_view(), name="api-search")
+    return [search, *router.urls, *extra_urlpatterns]

@@ -6,14 +6,16 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, permissions, views, viewsets
+from rest_framework import exceptions, permissions, serializers, views, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from wattwerk.core import operations
 from wattwerk.core.querysets import Action, explain_access, user_can
+from wattwerk.core.views import global_search
 
 from .exceptions import Conflict, PreconditionFailed
 from .serializers import AccessReasonSerializer
@@ -156,3 +158,37 @@ class NotFoundView(views.APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         raise exceptions.NotFound
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Datensatztyp, z. B. accounts")
+    id = serializers.IntegerField()
+    display = serializers.CharField()
+    url = serializers.CharField(help_text="Seite des Datensatzes")
+
+
+class SearchView(views.APIView):
+    """Global search over accounts, contacts, leads, opportunities and delivery points (name,
+    number, MaLo-ID, city), restricted like every list: at most 10 hits per record type."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
+        responses=SearchResultSerializer(many=True),
+    )
+    def get(self, request, *args, **kwargs):
+        text = request.query_params.get("q", "").strip()
+        if len(text) < 2:
+            raise exceptions.ValidationError({"q": [_("Mindestens zwei Zeichen.")]})
+        hits = [
+            {
+                "type": record_type.slug,
+                "id": record.pk,
+                "display": str(record),
+                "url": record.get_absolute_url(),
+            }
+            for record_type, records, _more in global_search(request.user, text)
+            for record in records
+        ]
+        return Response(SearchResultSerializer(hits, many=True).data)

@@ -224,3 +224,24 @@ def test_recompute_totals_finds_a_tampered_total(sales_api, capsys):
     call_command("recompute_totals")
     assert Lead.objects.get(pk=lead.pk).services_eur == Decimal(4500)
     assert EnergyService.objects.filter(name="Energieaudit").exists()
+
+
+def test_a_malo_id_on_a_lead_becomes_a_delivery_point_of_the_account(sales_api, make_user):
+    from wattwerk.energy.models import DeliveryPoint
+
+    user = make_user(*SALES, "energy.read_deliverypoint", "energy.create_deliverypoint")
+    sales_api.force_authenticate(user)
+    lead = LeadFactory(owner=user, city="Lindenau")
+    values = {**energy(), "malo_id": "41373559241", "address": "Werkstraße 4"}
+    operations.add_line(parent=lead, values=values, acting_user=user, now=timezone.now())
+    answer = sales_api.post(f"/api/v1/leads/{lead.pk}/qualify/", {}, format="json")
+    assert answer.status_code == 201, answer.json()
+    point = DeliveryPoint.objects.get(malo_id="41373559241")
+    opportunity = Opportunity.objects.get()
+    assert (point.account, point.street, point.city) == (
+        opportunity.account,
+        "Werkstraße 4",
+        "Lindenau",
+    )
+    assert opportunity.lines.get().delivery_point == point
+    assert lead.lines.get().delivery_point == point
