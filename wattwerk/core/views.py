@@ -20,7 +20,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
-from . import changelog, operations
+from . import changelog, exports, operations
 from .querysets import Action, explain_access, field_rights, secured_fields, user_can
 from .registry import RecordType, registry
 
@@ -90,6 +90,11 @@ class RecordListView(RecordView):
             filterset.qs if filterset.is_valid() else queryset.none(),
             exclude=tuple(field_rights(request.user, self.model).hidden),
         )
+        export = request.GET.get("export")
+        if export in exports.FORMATS:
+            RequestConfig(request, paginate=False).configure(table)
+            name = f"{self.record_type.slug}-{timezone.localdate():%Y-%m-%d}"
+            return exports.export_response(table, export, name)
         RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
         context = self.base_context(filterset=filterset, table=table)
         return render_page(request, self.template_name, context, partial="results")

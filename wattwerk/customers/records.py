@@ -7,6 +7,7 @@ from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.references import Reference, register_references
 from wattwerk.core.registry import registry
 from wattwerk.core.tables import RecordTable
+from wattwerk.energy.tables import EnergyColumn
 
 from . import forms, models
 
@@ -33,10 +34,20 @@ register_references(REFERENCES, menu_group=MENU)
 
 class AccountTable(RecordTable):
     name = tables.Column(linkify=True)
+    potential_kwh = EnergyColumn(verbose_name=_("Energiepotenzial (MWh/a)"))
 
     class Meta(RecordTable.Meta):
         model = models.Account
-        fields = ("name", "legal_form", "customer_type", "city", "segment", "owner")
+        fields = (
+            "name",
+            "legal_form",
+            "customer_type",
+            "city",
+            "segment",
+            "potential_kwh",
+            "credit_limit",  # secured: only with a field security profile
+            "owner",
+        )
 
 
 class AccountFilterSet(RecordFilterSet):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.registry import Tab, registry
 from wattwerk.core.tables import RecordTable
+from wattwerk.energy.tables import EnergyColumn
 
 from . import forms, models
 
@@ -14,6 +15,7 @@ MENU = _("Vertrieb")
 
 class LeadTable(RecordTable):
     company_name = tables.Column(linkify=True)
+    potential_kwh = EnergyColumn(verbose_name=_("Energiepotenzial (MWh/a)"))
 
     class Meta(RecordTable.Meta):
         model = models.Lead
@@ -30,6 +32,7 @@ class LeadFilterSet(RecordFilterSet):
 
 class OpportunityTable(RecordTable):
     name = tables.Column(linkify=True)
+    potential_kwh = EnergyColumn(verbose_name=_("Energiepotenzial (MWh/a)"))
 
     class Meta(RecordTable.Meta):
         model = models.Opportunity
@@ -54,6 +57,9 @@ class OpportunityFilterSet(RecordFilterSet):
 
 class AccountOpportunityTable(RecordTable):
     account = tables.Column(linkify=lambda record: record.get_absolute_url())
+    demand_kwh = EnergyColumn(verbose_name=_("Gesamtbedarf (MWh/a)"))
+    won_kwh = EnergyColumn(verbose_name=_("gewonnen (MWh/a)"))
+    remaining_kwh = EnergyColumn(verbose_name=_("Restpotenzial (MWh/a)"))
 
     class Meta(RecordTable.Meta):
         model = models.AccountOpportunity
