@@ -214,6 +214,14 @@ def log_change(
     return history.append(entry)
 
 
+def creation_entry(*, instance: models.Model, acting_user, now: datetime) -> ObjectChange:
+    """The (unsaved) history entry of a new record, for :func:`history.append_many`."""
+    entry = _entry(instance=instance, acting_user=acting_user, now=now, object_id=None)
+    entry.kind = ObjectChange.Kind.CREATE
+    entry.changes = difference({}, snapshot(instance))
+    return entry
+
+
 def log_event(
     *,
     instance: models.Model,
@@ -225,6 +233,27 @@ def log_event(
 ) -> ObjectChange:
     """Append a business event to a record's history: ``event`` a code (``"lead_qualified"``),
     ``message`` a short German sentence for the reader, ``data`` what else it needs to know."""
+    entry = event_entry(
+        instance=instance,
+        event=event,
+        message=message,
+        data=data,
+        acting_user=acting_user,
+        now=now,
+    )
+    return history.append(entry)
+
+
+def event_entry(
+    *,
+    instance: models.Model,
+    event: str,
+    message: str,
+    data: dict | None = None,
+    acting_user,
+    now: datetime,
+) -> ObjectChange:
+    """The (unsaved) history entry of a business event (see :func:`log_event`)."""
     if not EVENT_CODE.fullmatch(event):
         raise ValueError(f"Ereignis-Code {event!r}: nur Kleinbuchstaben, Ziffern und _")
     if len(message) > ObjectChange._meta.get_field("message").max_length:
@@ -232,7 +261,7 @@ def log_event(
     entry = _entry(instance=instance, acting_user=acting_user, now=now, object_id=None)
     entry.kind, entry.event, entry.message = ObjectChange.Kind.EVENT, event, str(message)
     entry.data = data or {}
-    return history.append(entry)
+    return entry
 
 
 def history_for(instance: models.Model) -> models.QuerySet[ObjectChange]:

@@ -200,6 +200,29 @@ def append(entry: ObjectChange) -> ObjectChange:
     return entry
 
 
+def append_many(entries: list[ObjectChange], batch_size: int = 1000) -> None:
+    """Append many entries at once (an import): one lock of the head, inserts in batches."""
+    if not entries:
+        return
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        sequence, previous = head.last_sequence, head.last_hash
+        for entry in entries:
+            if timezone.is_naive(entry.changed_at):
+                entry.changed_at = timezone.make_aware(entry.changed_at)
+            entry.changes = as_stored(entry.changes)
+            entry.data = as_stored(entry.data)
+            sequence += 1
+            entry.sequence = sequence
+            values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
+            content = entry_content(values, _content_type_label(entry.content_type_id))
+            entry.entry_hash = previous = entry_hash(previous, content)
+        ObjectChange.objects.bulk_create(entries, batch_size=batch_size)
+        head.last_sequence, head.last_hash = sequence, previous
+        head.seal = head_seal(head.last_sequence, head.last_hash)
+        head.save(update_fields=["last_sequence", "last_hash", "seal"])
+
+
 # --- Verifying ---------------------------------------------------------------------------------
 
 

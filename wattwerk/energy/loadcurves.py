@@ -10,23 +10,19 @@ a problem of its own. Values are kW (mean power) or kWh (energy per interval), i
 streams row by row (XLSX through openpyxl's read-only mode).
 """
 
-import csv
-import io
 import itertools
 import re
-import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import IO
 from zoneinfo import ZoneInfo
 
-import openpyxl
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
+
+from wattwerk.core.tabular import UnreadableFile, read_file, read_rows, read_xlsx
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TIMESTAMP = re.compile(
@@ -35,7 +31,6 @@ TIMESTAMP = re.compile(
 )
 DATE_ONLY = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
 TIME_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
-ZIP_MAGIC = b"PK\x03\x04"
 SLP_LIMIT_KWH = {"strom": Decimal(100_000), "gas": Decimal(1_500_000)}
 GAS_SLP_LIMIT_KW = Decimal(500)
 MAX_PROBLEMS_LISTED = 50
@@ -166,10 +161,6 @@ class _LocalClock:
         return moment
 
 
-class UnreadableFile(ValueError):
-    """The upload is neither a CSV text nor an XLSX workbook that can be opened."""
-
-
 def _timestamp(cell, clock: _LocalClock) -> datetime | str | None:
     """The start of the interval in naive UTC, ``None`` in the skipped spring hour, or
     ``"unreadable"``."""
@@ -253,60 +244,6 @@ def _shown(cell) -> str:
     if isinstance(cell, datetime):
         return cell.strftime("%d.%m.%Y %H:%M")
     return str(cell).strip()
-
-
-def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of a CSV with ``;``, ``,`` or tab between the cells."""
-    lines = iter(lines)
-    first = next(lines, "")
-    delimiter = max(";\t,", key=first.count) if first else ";"  # the most frequent one
-    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
-    for number, cells in enumerate(reader, start=1):
-        if cells and any(cell.strip() for cell in cells):
-            yield number, cells
-
-
-def read_xlsx(file: IO[bytes]) -> Iterator[tuple[int, list]]:
-    """(row number, cells) of the first worksheet of an XLSX workbook, read as it streams."""
-    try:
-        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(_("Die Datei ist keine lesbare Excel-Datei (XLSX).")) from error
-    return _sheet_rows(workbook)
-
-
-def _sheet_rows(workbook) -> Iterator[tuple[int, list]]:
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        for number, row in enumerate(rows, start=1):
-            cells = list(row)
-            while cells and cells[-1] is None:
-                cells.pop()
-            if cells:
-                yield number, ["" if cell is None else cell for cell in cells]
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:  # broken XML
-        raise UnreadableFile(_("Die Excel-Datei ist beschädigt.")) from error
-    finally:
-        workbook.close()
-
-
-def read_file(file: IO[bytes]) -> Iterator[tuple[int, list]]:
-    """The rows of an uploaded CSV or XLSX file, told apart by their content, not by the name.
-    Text is UTF-8 (with or without BOM) or else Windows-1252."""
-    head = file.read(len(ZIP_MAGIC))
-    file.seek(0)
-    if head == ZIP_MAGIC:
-        return read_xlsx(file)
-    raw = file.read()
-    if b"\x00" in raw:
-        raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return read_rows(io.StringIO(text, newline=""))
-    raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
 
 
 def analyse(lines: Iterable[str], unit: Unit | str) -> LoadCurveResult:
@@ -431,3 +368,6 @@ def _measure(result: LoadCurveResult, values: list[tuple[datetime, Decimal]], un
     result.end = (values[-1][0] + interval).replace(tzinfo=UTC)
     result.total_kwh, result.peak_kw, result.peak_at = total, peak, peak_at.replace(tzinfo=UTC)
     result.daily_kwh = daily
+
+
+__all__ = ["UnreadableFile", "analyse", "analyse_rows", "read_file", "read_rows", "read_xlsx"]

@@ -41,7 +41,7 @@ def _refresh(parent: Lead | Opportunity) -> None:
         totals.refresh_opportunity(parent)
 
 
-def _line_data(line: Line) -> dict:
+def line_data(line: Line) -> dict:
     return {
         name: str(getattr(line, name)) if getattr(line, name) is not None else None
         for name in LINE_FIELDS
@@ -73,7 +73,7 @@ def add_line(*, parent: Lead | Opportunity, values: dict, acting_user, now: date
             instance=parent,
             event="line_added",
             message=_("Zeile hinzugefügt: %(line)s") % {"line": line},
-            data=_line_data(line),
+            data=line_data(line),
             acting_user=acting_user,
             now=now,
         )
@@ -87,12 +87,12 @@ def change_line(*, line: Line, values: dict, acting_user, now: datetime) -> Line
         parent = type(parent).objects.select_for_update().get(pk=parent.pk)
         _require(parent, acting_user, Action.WRITE)
         _check_open(parent)
-        before = _line_data(line)
+        before = line_data(line)
         for name, value in values.items():
             setattr(line, name, value)
         line.full_clean()
         line.save()
-        after = _line_data(line)
+        after = line_data(line)
         changes = {
             name: {"old": before.get(name), "new": after.get(name)}
             for name in sorted(set(before) | set(after))
@@ -117,7 +117,7 @@ def remove_line(*, line: Line, acting_user, now: datetime) -> None:
         parent = type(parent).objects.select_for_update().get(pk=parent.pk)
         _require(parent, acting_user, Action.WRITE)
         _check_open(parent)
-        data = _line_data(line)
+        data = line_data(line)
         shown = str(line)
         line.delete()
         changelog.log_event(

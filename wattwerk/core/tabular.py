@@ -1,0 +1,76 @@
+"""Reading tabular files that users upload — CSV (``;``, ``,`` or tab; UTF-8 or Windows-1252)
+and XLSX (the first worksheet, streamed through openpyxl's read-only mode) — as rows of cells.
+
+Used by the load-curve upload and the importer; both see the same ``(row number, cells)``.
+"""
+
+import csv
+import io
+import itertools
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+import openpyxl
+from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class UnreadableFile(ValueError):
+    """The upload is neither a CSV text nor an XLSX workbook that can be opened."""
+
+
+def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of a CSV with ``;``, ``,`` or tab between the cells."""
+    lines = iter(lines)
+    first = next(lines, "")
+    delimiter = max(";\t,", key=first.count) if first else ";"  # the most frequent one
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    for number, cells in enumerate(reader, start=1):
+        if cells and any(cell.strip() for cell in cells):
+            yield number, cells
+
+
+def read_xlsx(file: IO[bytes]) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of the first worksheet of an XLSX workbook, read as it streams."""
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile(_("Die Datei ist keine lesbare Excel-Datei (XLSX).")) from error
+    return _sheet_rows(workbook)
+
+
+def _sheet_rows(workbook) -> Iterator[tuple[int, list]]:
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        for number, row in enumerate(rows, start=1):
+            cells = list(row)
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                yield number, ["" if cell is None else cell for cell in cells]
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:  # broken XML
+        raise UnreadableFile(_("Die Excel-Datei ist beschädigt.")) from error
+    finally:
+        workbook.close()
+
+
+def read_file(file: IO[bytes]) -> Iterator[tuple[int, list]]:
+    """The rows of an uploaded CSV or XLSX file, told apart by their content, not by the name.
+    Text is UTF-8 (with or without BOM) or else Windows-1252."""
+    head = file.read(len(ZIP_MAGIC))
+    file.seek(0)
+    if head == ZIP_MAGIC:
+        return read_xlsx(file)
+    raw = file.read()
+    if b"\x00" in raw:
+        raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return read_rows(io.StringIO(text, newline=""))
+    raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))

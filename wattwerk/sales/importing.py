@@ -1,0 +1,138 @@
+"""Importing leads with their lines: one row per line, rows with the same "Lead-Nr." belong to
+one lead (its data is read from the first of them). Without a "Lead-Nr." column every row is a
+lead with at most one line."""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from wattwerk.core import changelog, history
+from wattwerk.core.importing import (
+    Column,
+    Importer,
+    Problem,
+    RowConverter,
+    model_errors,
+    register,
+    save_new,
+)
+from wattwerk.customers.importing import MARKETING_COLUMNS
+
+from . import totals
+from .models import Lead, LeadLine
+from .operations import line_data
+
+REFERENCE = Column("reference", "Lead-Nr.")
+LINE_COLUMNS = [
+    Column("line_set", "Menge"),
+    Column("kind", "Art"),
+    Column("commodity", "Sparte", lookup="name"),
+    Column("delivery_point", "Lieferstelle", lookup="malo_id"),
+    Column("malo_id", "MaLo-ID"),
+    Column("address", "Anschrift Lieferstelle"),
+    Column("market_area", "Regelzone/Marktgebiet", lookup="name"),
+    Column("balancing_area", "Bilanzierungsgebiet", lookup="eic"),
+    Column("active_from", "Lieferbeginn"),
+    Column("active_to", "Lieferende"),
+    Column("annual_kwh", "Jahresmenge kWh"),
+    Column("price_model", "Preismodell", lookup="name"),
+    Column("product", "Produkt", lookup="name"),
+    Column("service", "Dienstleistung", lookup="name"),
+    Column("scope", "Umfang"),
+    Column("value_eur", "Wert EUR"),
+]
+LEAD_COLUMNS = [
+    Column("company_name", "Firma"),
+    Column("legal_form", "Rechtsform"),
+    Column("vat_id", "USt-IdNr."),
+    Column("street", "Straße"),
+    Column("postcode", "PLZ"),
+    Column("city", "Ort"),
+    Column("salutation", "Anrede"),
+    Column("first_name", "Vorname"),
+    Column("last_name", "Nachname"),
+    Column("position", "Funktion"),
+    Column("email", "E-Mail"),
+    Column("phone", "Telefon"),
+    Column("source", "Quelle"),
+    Column("industry", "Wirtschaftszweig", lookup="code"),
+    Column("customer_type", "Kundentyp", lookup="name"),
+    *MARKETING_COLUMNS,
+    Column("owner", "Verantwortlich", lookup="username"),
+]
+
+
+@register
+class LeadImporter(Importer):
+    model = Lead
+    slug = "leads"
+    columns = [REFERENCE, *LEAD_COLUMNS, *LINE_COLUMNS]
+
+    def __init__(self, user, now):
+        super().__init__(user, now)
+        self.lead_columns = set(LEAD_COLUMNS)
+        self.line_converter = RowConverter(LeadLine, LINE_COLUMNS, user)
+
+    def build(self, table, result, progress) -> list:
+        groups: dict[str, list] = defaultdict(list)
+        for number, cells in table:
+            reference = str(cells.get(REFERENCE, "") or "").strip() or f"#{number}"
+            groups[reference].append((number, cells))
+        leads, done = [], 0
+        for rows in groups.values():
+            number, cells = rows[0]
+            lead_cells = {
+                column: cell for column, cell in cells.items() if column in self.lead_columns
+            }
+            lead, problems = self.check_row(number, lead_cells)
+            result.problems += problems
+            lead._import_lines = []
+            for line_number, line_cells in rows:
+                line_cells = {c: cell for c, cell in line_cells.items() if c in LINE_COLUMNS}
+                if any(str(cell).strip() for cell in line_cells.values()):
+                    line, problems = self.check_line(line_number, line_cells)
+                    result.problems += problems
+                    lead._import_lines.append(line)
+            leads.append(lead)
+            done += len(rows)
+            if progress:
+                progress(done, len(table))
+        return leads
+
+    def check_line(self, number, cells) -> tuple[LeadLine, list[Problem]]:
+        values, errors = self.line_converter.values(cells)
+        line = LeadLine(**values)
+        model_errors(line, errors, exclude_also=("lead",))
+        headers = {column.field: column.header for column in cells}
+        problems = [
+            Problem(number, headers.get(name, name if name != "__all__" else ""), message)
+            for name, messages in errors.items()
+            for message in messages
+        ]
+        return line, problems
+
+    def save(self, records: list, result) -> None:
+        for lead in records:
+            for name, value in totals.stored_values(totals.of_lines(lead._import_lines)).items():
+                setattr(lead, name, value)
+        save_new(Lead, records, self.user, self.now)
+        lines = []
+        for lead in records:
+            for line in lead._import_lines:
+                line.lead = lead
+                lines.append(line)
+        LeadLine.objects.bulk_create(lines, batch_size=1000)
+        history.append_many(
+            [
+                changelog.event_entry(
+                    instance=line.lead,
+                    event="line_added",
+                    message=(_("Zeile importiert: %(line)s") % {"line": line})[:300],
+                    data=line_data(line),
+                    acting_user=self.user,
+                    now=self.now,
+                )
+                for line in lines
+            ]
+        )
+        result.created.update(leads=len(records), lines=len(lines))

@@ -1,0 +1,195 @@
+"""Importing leads with lines, accounts and contacts: the command, the dry run naming every bad
+row and column, all or nothing, rights and field security."""
+
+import csv
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from wattwerk.core.importing import get_importers
+from wattwerk.core.models import ObjectChange
+from wattwerk.customers.models import Account, Contact
+from wattwerk.customers.tests.factories import AccountFactory
+from wattwerk.energy.identifiers import with_check_digit
+from wattwerk.sales import totals
+from wattwerk.sales.models import Lead, LeadLine
+
+pytestmark = pytest.mark.django_db
+
+LEAD_HEADER = [
+    "Lead-Nr.",
+    "Firma",
+    "Ort",
+    "Nachname",
+    "Quelle",
+    "Kundentyp",
+    "Menge",
+    "Art",
+    "Sparte",
+    "MaLo-ID",
+    "Lieferbeginn",
+    "Lieferende",
+    "Jahresmenge kWh",
+    "Dienstleistung",
+    "Wert EUR",
+]
+
+
+def lead_rows(count: int):
+    for number in range(count):
+        reference = f"L{number}"
+        common = [
+            reference,
+            f"Interessent {number}",
+            "Musterstadt",
+            "Kühn",
+            "Messe/Veranstaltung",
+            "Gewerbe",
+        ]
+        malo = with_check_digit(f"7{number:09d}")
+        yield [
+            *common,
+            "Potenzial",
+            "Energie",
+            "Strom",
+            malo,
+            "01.01.2027",
+            "01.01.2029",
+            "1.250.000",
+            "",
+            "",
+        ]
+        yield [
+            *common,
+            "Gesamtbedarf",
+            "Dienstleistung",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "PV-Anlage",
+            "45.000,50",
+        ]
+
+
+def write_csv(path, header, rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def importer_user(make_user):
+    return make_user(
+        "sales.read_lead",
+        "sales.create_lead",
+        "customers.read_account",
+        "customers.create_account",
+        "customers.read_contact",
+        "customers.create_contact",
+        "customers.read_customertype",
+        "customers.read_industrycode",
+        "customers.read_interest",
+        "customers.read_channel",
+        "energy.read_commodity",
+        "energy.read_energyservice",
+        "energy.read_pricemodel",
+        "energy.read_deliverypoint",
+        "access.read_user",
+        username="importeur",
+    )
+
+
+def test_ten_thousand_leads_with_twenty_thousand_lines_through_the_command(tmp_path, importer_user):
+    path = tmp_path / "leads.csv"
+    write_csv(path, LEAD_HEADER, lead_rows(10_000))
+    call_command("import_records", "leads", str(path), "--user", "importeur", verbosity=0)
+    assert Lead.objects.count() == 10_000
+    assert LeadLine.objects.count() == 20_000
+    lead = Lead.objects.get(company_name="Interessent 4711")
+    assert lead.potential_kwh == Decimal(1_250_000)
+    assert lead.totals["services_eur"] == {"demand": "45000.50"}
+    assert lead.owner == importer_user
+    assert totals.differences() == []
+    assert ObjectChange.objects.filter(kind="create", object_id=str(lead.pk)).count() == 1
+    assert ObjectChange.objects.filter(event="line_added", object_id=str(lead.pk)).count() == 2
+
+
+def test_three_bad_rows_import_nothing_and_are_named(tmp_path, importer_user):
+    rows = list(lead_rows(20))
+    rows[4][9] = "12345678918"  # MaLo-ID with a wrong check digit (row 6 of the file)
+    rows[10][12] = "viel"  # annual quantity that is no number (row 12)
+    rows[22][5] = "Raumfahrt"  # a customer type that does not exist (row 24)
+    path = tmp_path / "leads.csv"
+    write_csv(path, LEAD_HEADER, rows)
+    with pytest.raises(CommandError, match="3 Fehler in 40 Zeilen; nichts importiert"):
+        call_command("import_records", "leads", str(path), "--user", "importeur", verbosity=0)
+    assert not Lead.objects.exists()
+    result = get_importers()["leads"](importer_user, None).run(path.open("rb"), dry_run=True)
+    named = sorted((problem.row, problem.column) for problem in result.problems)
+    assert named == [(6, "MaLo-ID"), (12, "Jahresmenge kWh"), (24, "Kundentyp")]
+    assert "Prüfziffer falsch" in str(result.problems[0])
+
+
+def test_accounts_from_xlsx_and_secured_columns_need_a_profile(
+    tmp_path, importer_user, grant_fields
+):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["Name", "Rechtsform", "Kundentyp", "Wirtschaftszweig", "USt-IdNr.", "Kreditlimit"]
+    )
+    sheet.append(["Gießerei Feuerstein", "GmbH", "Industrie", "24", "DE 136 695 976", 250000])
+    path = tmp_path / "firmen.xlsx"
+    workbook.save(path)
+    with pytest.raises(CommandError) as refused:
+        call_command("import_records", "accounts", str(path), "--user", "importeur", verbosity=0)
+    assert "Kreditlimit: Kein Schreibrecht" in str(refused.value) or "Kreditlimit" in str(
+        refused.value
+    )
+    assert not Account.objects.exists()
+    grant_fields(importer_user, Account, "credit_limit", write=True)
+    call_command("import_records", "accounts", str(path), "--user", "importeur", verbosity=0)
+    account = Account.objects.get()
+    assert (account.vat_id, account.industry.code, account.credit_limit) == (
+        "DE136695976",
+        "24",
+        Decimal(250000),
+    )
+
+
+def test_contacts_linked_to_their_accounts(tmp_path, importer_user):
+    AccountFactory(name="Molkerei Grünland")
+    AccountFactory(name="Kühlhaus Nord")
+    path = tmp_path / "kontakte.csv"
+    write_csv(
+        path,
+        ["Anrede", "Vorname", "Nachname", "Firmen", "Mobil"],
+        [["Frau", "Karla", "Kühn", "Molkerei Grünland | Kühlhaus Nord", "0171 1234567"]],
+    )
+    call_command("import_records", "contacts", str(path), "--user", "importeur", verbosity=0)
+    contact = Contact.objects.get()
+    assert sorted(a.name for a in contact.accounts.all()) == ["Kühlhaus Nord", "Molkerei Grünland"]
+    assert contact.mobile == "+49 171 1234567"
+
+
+def test_without_the_create_privilege_nothing_is_imported(tmp_path, make_user):
+    make_user("sales.read_lead", username="leser")
+    path = tmp_path / "leads.csv"
+    write_csv(path, LEAD_HEADER, lead_rows(1))
+    with pytest.raises(CommandError, match="Recht, Leads anzulegen"):
+        call_command("import_records", "leads", str(path), "--user", "leser", verbosity=0)
+    assert not Lead.objects.exists()
+
+
+def test_unknown_columns_are_named(tmp_path, importer_user):
+    path = tmp_path / "leads.csv"
+    write_csv(path, ["Firma", "Lieblingsfarbe"], [["Kühlhaus", "blau"]])
+    result = get_importers()["leads"](importer_user, None).run(path.open("rb"), dry_run=True)
+    assert [(p.row, p.column) for p in result.problems] == [(1, "Lieblingsfarbe")]
+    assert io  # csv written as text; the importer reads bytes
