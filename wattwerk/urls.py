@@ -8,12 +8,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from wattwerk.core import views as core_views
 from wattwerk.core.api.routers import api_urlpatterns
 from wattwerk.core.api.views import NotFoundView
+from wattwerk.core.import_views import ImportView
 from wattwerk.core.urls import record_urlpatterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("search/", core_views.SearchView.as_view(), name="search"),
+    path("import/", ImportView.as_view(), name="import"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -25,6 +25,17 @@ class Tab:
 
 
 @dataclass(frozen=True)
+class RelatedTab:
+    """A tab listing the records of another type that point to this record: ``related`` the
+    slug of that type, ``lookup`` its field that names this record (e.g. ``"account"``)."""
+
+    name: str
+    label: str
+    related: str
+    lookup: str
+
+
+@dataclass(frozen=True)
 class RecordType:
     model: type[models.Model]
     slug: str
@@ -37,6 +48,7 @@ class RecordType:
     list_select_related: tuple[str, ...] = ()
     tabs: tuple[Tab, ...] = ()
     searchable: bool = False  # found by the global search (over its filterset's search_fields)
+    related_tabs: tuple[RelatedTab, ...] = ()
 
     @property
     def verbose_name(self) -> str:

@@ -35,4 +35,12 @@ def record_urlpatterns() -> list:
                 name=f"{slug}_delete",
             ),
         ]
+        patterns += [
+            path(
+                f"{slug}/<int:pk>/{tab.name}/",
+                views.RelatedRecordsView.as_view(**attrs, tab=tab),
+                name=f"{slug}_{tab.name}",
+            )
+            for tab in record_type.related_tabs
+        ]
     return patterns

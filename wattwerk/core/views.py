@@ -294,3 +294,27 @@ class SearchView(View):
         text = request.GET.get("q", "").strip()
         results = global_search(request.user, text) if len(text) >= 2 else []
         return render(request, "core/search.html", {"q": text, "results": results})
+
+
+class RelatedRecordsView(RecordView):
+    """A tab with the records of another type that belong to this one (an account's contacts,
+    opportunities, delivery points): that type's table, restricted and field-secured."""
+
+    template_name = "core/record_related.html"
+    tab = None
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        instance = self.get_object(Action.READ)
+        related = registry[self.tab.related]
+        queryset = related.model.objects.restrict(request.user, Action.READ)
+        names = related.list_select_related
+        queryset = queryset.select_related(*names) if names else queryset
+        table = related.table_class(
+            queryset.filter(**{self.tab.lookup: instance}),
+            exclude=tuple(field_rights(request.user, related.model).hidden),
+        )
+        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        context = self.base_context(
+            object=instance, active_tab=self.tab.name, table=table, related=related
+        )
+        return render_page(request, self.template_name, context, partial="tab")

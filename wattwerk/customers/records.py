@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.references import Reference, register_references
-from wattwerk.core.registry import registry
+from wattwerk.core.registry import RelatedTab, registry
 from wattwerk.core.tables import RecordTable
 from wattwerk.energy.tables import EnergyColumn
 
@@ -84,6 +84,12 @@ registry.register(
     detail_fields=(*forms.ACCOUNT_FIELDS, "owning_department"),
     list_select_related=("customer_type", "owner"),
     searchable=True,
+    related_tabs=(
+        RelatedTab("contacts", _("Kontakte"), "contacts", "accounts"),
+        RelatedTab("opportunities", _("Verkaufschancen"), "opportunities", "account"),
+        RelatedTab("delivery_points", _("Lieferstellen"), "delivery-points", "account"),
+        RelatedTab("subsidiaries", _("Tochterfirmen"), "accounts", "parent"),
+    ),
 )
 
 

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.filtersets import RecordFilterSet
-from wattwerk.core.registry import Tab, registry
+from wattwerk.core.registry import RelatedTab, Tab, registry
 from wattwerk.core.tables import RecordTable
 from wattwerk.energy.tables import EnergyColumn
 
@@ -120,4 +120,7 @@ registry.register(
         "owning_department",
     ),
     list_select_related=("account", "owner"),
+    related_tabs=(
+        RelatedTab("opportunities", _("Verkaufschancen"), "opportunities", "account_opportunity"),
+    ),
 )

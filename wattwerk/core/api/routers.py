@@ -10,8 +10,11 @@ extra_urlpatterns: list = []
 
 
 def api_urlpatterns() -> list:
-    from .views import SearchView
+    from .views import ImportAPIView, SearchView
 
     autodiscover_modules("api.urls")
-    search = path("search/", SearchView.as_view(), name="api-search")
-    return [search, *router.urls, *extra_urlpatterns]
+    own = [
+        path("search/", SearchView.as_view(), name="api-search"),
+        path("imports/<slug:type>/", ImportAPIView.as_view(), name="api-import"),
+    ]
+    return [*own, *router.urls, *extra_urlpatterns]

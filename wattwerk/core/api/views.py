@@ -11,13 +11,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, serializers, views, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from wattwerk.core import operations
+from wattwerk.core.importing import ImportFailed, get_importers
 from wattwerk.core.querysets import Action, explain_access, user_can
+from wattwerk.core.tabular import UnreadableFile
 from wattwerk.core.views import global_search
 
-from .exceptions import Conflict, PreconditionFailed
+from .exceptions import PROBLEM_CONTENT_TYPE, Conflict, PreconditionFailed
 from .serializers import AccessReasonSerializer
 
 IF_MATCH = OpenApiParameter(
@@ -192,3 +195,53 @@ class SearchView(views.APIView):
             for record in records
         ]
         return Response(SearchResultSerializer(hits, many=True).data)
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV oder XLSX, erste Zeile die Spaltenüberschriften")
+    dry_run = serializers.BooleanField(default=False, help_text="nur prüfen, nichts speichern")
+
+
+class ImportResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField(help_text="gelesene Zeilen")
+    created = serializers.DictField(child=serializers.IntegerField(), help_text="angelegt je Typ")
+    dry_run = serializers.BooleanField()
+
+
+class ImportAPIView(views.APIView):
+    """Import accounts, contacts or leads with lines (``type``) from a CSV or XLSX file: every
+    row is checked first; a file with problems imports nothing and answers 400 with each
+    problem's row, column and message."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=ImportRequestSerializer, responses=ImportResultSerializer)
+    def post(self, request, type, *args, **kwargs):
+        importer_class = get_importers().get(type)
+        if importer_class is None:
+            raise exceptions.NotFound
+        data = ImportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        importer = importer_class(request.user, timezone.now())
+        dry_run = data.validated_data["dry_run"]
+        try:
+            result = importer.run(data.validated_data["file"], dry_run=dry_run)
+        except UnreadableFile as error:
+            raise exceptions.ValidationError({"file": [str(error)]}) from error
+        except ImportFailed as error:
+            result = error
+        if result.problems:
+            problem = {
+                "type": "about:blank",
+                "status": 400,
+                "title": _("Ungültige Eingabe"),
+                "detail": _("%(count)d Fehler; nichts importiert.")
+                % {"count": len(result.problems)},
+                "errors": [
+                    {"row": p.row, "field": p.column, "message": p.message} for p in result.problems
+                ],
+            }
+            return Response(problem, status=400, content_type=PROBLEM_CONTENT_TYPE)
+        answer = {"rows": result.rows, "created": result.created, "dry_run": dry_run}
+        return Response(ImportResultSerializer(answer).data)

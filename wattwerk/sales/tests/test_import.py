@@ -193,3 +193,64 @@ def test_unknown_columns_are_named(tmp_path, importer_user):
     result = get_importers()["leads"](importer_user, None).run(path.open("rb"), dry_run=True)
     assert [(p.row, p.column) for p in result.problems] == [(1, "Lieblingsfarbe")]
     assert io  # csv written as text; the importer reads bytes
+
+
+def csv_upload(rows, name="leads.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(LEAD_HEADER)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, text.getvalue().encode("utf-8"), "text/csv")
+
+
+def test_the_import_page_checks_first_then_imports(client, importer_user, make_user):
+    from django.urls import reverse
+
+    client.force_login(importer_user)
+    bad = list(lead_rows(3))
+    bad[0][10] = "31.02.2027"
+    answer = client.post(reverse("import"), {"type": "leads", "file": csv_upload(bad)})
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert 'data-row="2"' in page
+    assert "Lieferbeginn" in page
+    assert not Lead.objects.exists()
+
+    answer = client.post(reverse("import"), {"type": "leads", "file": csv_upload(lead_rows(3))})
+    assert answer.status_code == 200
+    token = answer.context["token"]
+    assert not Lead.objects.exists()  # the check saves nothing
+    client.force_login(make_user("sales.read_lead", "sales.create_lead"))
+    assert client.post(reverse("import"), {"token": token, "type": "leads"}).status_code == 404
+    client.force_login(importer_user)
+    done = client.post(reverse("import"), {"token": token, "type": "leads"})
+    assert done.status_code == 302
+    assert Lead.objects.count() == 3
+    assert client.post(reverse("import"), {"token": token, "type": "leads"}).status_code == 404
+
+
+def test_the_import_api(api_client, importer_user):
+    api_client.force_authenticate(importer_user)
+    bad = list(lead_rows(2))
+    bad[2][12] = "-5"
+    answer = api_client.post(
+        "/api/v1/imports/leads/", {"file": csv_upload(bad)}, format="multipart"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == [
+        {"row": 4, "field": "Jahresmenge kWh", "message": answer.json()["errors"][0]["message"]}
+    ]
+    dry = api_client.post(
+        "/api/v1/imports/leads/",
+        {"file": csv_upload(lead_rows(2)), "dry_run": "true"},
+        format="multipart",
+    )
+    assert dry.json() == {"rows": 4, "created": {}, "dry_run": True}
+    assert not Lead.objects.exists()
+    done = api_client.post(
+        "/api/v1/imports/leads/", {"file": csv_upload(lead_rows(2))}, format="multipart"
+    )
+    assert done.json()["created"] == {"leads": 2, "lines": 4}
+    assert api_client.post("/api/v1/imports/raketen/", {}, format="multipart").status_code == 404

@@ -120,3 +120,51 @@ def test_close_as_lost_needs_a_reason(client, seller):
     assert answer.status_code == 302
     opportunity.refresh_from_db()
     assert (opportunity.status, opportunity.lost_reason) == ("lost", "Preis zu hoch")
+
+
+def test_the_account_tabs_list_what_belongs_to_it_and_may_be_read(client, make_user):
+    from wattwerk.customers.models import AccountContact
+    from wattwerk.customers.tests.factories import ContactFactory
+    from wattwerk.energy.tests.factories import DeliveryPointFactory
+
+    reader = make_user(
+        "customers.read_account",
+        "customers.read_contact",
+        "sales.read_opportunity",
+        "energy.read_deliverypoint",
+        "access.read_user",
+    )
+    account = AccountFactory()
+    contact = ContactFactory(last_name="Kühn-Zugehörig")
+    AccountContact.objects.create(account=account, contact=contact, position="Einkauf")
+    ContactFactory(last_name="Fremd-Kontakt")
+    opportunity = OpportunityFactory(account=account, name="Gas ab 2027")
+    point = DeliveryPointFactory(account=account)
+    client.force_login(reader)
+    contacts = client.get(reverse("accounts_contacts", args=[account.pk])).content.decode()
+    assert "Kühn-Zugehörig" in contacts
+    assert "Fremd-Kontakt" not in contacts
+    assert 'id="tab-opportunities"' in contacts
+    opportunities = client.get(reverse("accounts_opportunities", args=[account.pk]))
+    assert "Gas ab 2027" in opportunities.content.decode()
+    points = client.get(reverse("accounts_delivery_points", args=[account.pk]))
+    assert point.malo_id in points.content.decode()
+    client.force_login(make_user("customers.read_account", "access.read_user"))
+    hidden = client.get(reverse("accounts_opportunities", args=[account.pk])).content.decode()
+    assert "Gas ab 2027" not in hidden
+    assert opportunity.pk
+
+
+def test_the_account_tabs_run_a_fixed_number_of_queries(client, make_user):
+    from wattwerk.energy.tests.factories import DeliveryPointFactory
+
+    client.force_login(
+        make_user("customers.read_account", "energy.read_deliverypoint", "access.read_user")
+    )
+    account = AccountFactory()
+    url = reverse("accounts_delivery_points", args=[account.pk])
+    DeliveryPointFactory(account=account)
+    few = count_queries(lambda: client.get(url))
+    for _ in range(10):
+        DeliveryPointFactory(account=account)
+    assert count_queries(lambda: client.get(url)) == few
