@@ -47,9 +47,12 @@ def _raw(value: Any) -> Any:
 
 
 def format_value(field: models.Field, value: Any) -> str:
-    """A stored value as the reader reads it: choice label, Ja/Nein, German number or date."""
+    """A stored value as the reader reads it: choice label, Ja/Nein, German number or date
+    (or the field's own ``display``)."""
     if value is None or value == "":
         return ""
+    if hasattr(field, "display"):
+        return field.display(value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if field.choices:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from rest_framework.authtoken.models import Token
 
-from . import operations
+from . import changelog, operations
 from .models import ObjectChange
 from .querysets import secured_fields
 from .registry import registry
@@ -344,10 +344,8 @@ class RecordTypeSuite(PermissionMatrixSuite):
         choice's label."""
         forms = {}
         for name, (value, _other) in self.secured_values.items():
-            texts = {str(value), str(localize(value))}
-            choices = dict(self.model._meta.get_field(name).flatchoices)
-            if value in choices:
-                texts.add(str(choices[value]))
+            model_field = self.model._meta.get_field(name)
+            texts = {str(value), str(localize(value)), changelog.format_value(model_field, value)}
             forms[name] = texts
         return forms
 
@@ -355,7 +353,11 @@ class RecordTypeSuite(PermissionMatrixSuite):
         return set().union(*self.secured_forms().values())
 
     def secured_form_data(self, record, index: int) -> dict:
-        values = {name: pair[index] for name, pair in self.secured_values.items()}
+        fields = self.record_type.form_class.base_fields
+        values = {
+            name: fields[name].prepare_value(pair[index]) if name in fields else pair[index]
+            for name, pair in self.secured_values.items()
+        }  # as the form shows them (e.g. a list one entry per line)
         return {**self.valid_form_data(), **self.form_values_of(record), **values}
 
     def test_secured_values_appear_nowhere_without_a_profile(self, client, api_client, make_user):

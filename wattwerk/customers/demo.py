@@ -205,6 +205,20 @@ def load_customers(*, now) -> None:
                 "credit_limit": Decimal(50_000 * (1 + number % 8)),
                 "debtor_number": f"{4_100_000 + number}",
                 "payment_terms": "14 Tage netto",
+                "securities": (
+                    [
+                        {
+                            "type": "buergschaft",
+                            "amount": f"{25_000 * (1 + number % 4)}.00",
+                            "valid_from": "2026-01-01",
+                            "valid_to": "2027-01-01",
+                            "issuer": "Sparkasse Musterstadt",
+                            "reference": f"B-{2026_000 + number}",
+                        }
+                    ]
+                    if segment == "A"
+                    else []
+                ),
             },
         )
         if created:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wattwerk.core.models import OwnedModel, RecordModel
 
 from .fields import IbanField, PhoneField, VatIdField
+from .securities import SecuritiesField
 
 POSTCODE = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat fünf Ziffern."), code="postcode")
 ENERGY_PLACES = {"max_digits": 18, "decimal_places": 3}
@@ -200,6 +201,7 @@ class Account(OwnedModel, MarketingAttributes, TotalsFields, RecordModel):
         "creditor_number",
         "payment_terms",
         "iban",
+        "securities",
     )
 
     name = models.CharField(_("Name"), max_length=200)
@@ -266,6 +268,7 @@ class Account(OwnedModel, MarketingAttributes, TotalsFields, RecordModel):
         _("Zahlungsbedingungen"), max_length=100, blank=True, help_text=_("z. B. 14 Tage netto")
     )
     iban = IbanField(_("IBAN"), blank=True)
+    securities = SecuritiesField(_("gestellte Sicherheiten"), kind="provided")
 
     class Meta(OwnedModel.Meta):
         verbose_name = _("Firma")

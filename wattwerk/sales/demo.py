@@ -4,7 +4,7 @@ the fictional customers of Stadtwerke Musterstadt (MaLo-IDs with valid check dig
 from datetime import date
 from decimal import Decimal
 
-from wattwerk.access.demo import grant
+from wattwerk.access.demo import grant, secure
 from wattwerk.access.models import Depth, Privilege, User
 from wattwerk.core import demo
 from wattwerk.customers.models import Account, CustomerType
@@ -438,6 +438,8 @@ def load_sales(*, now) -> None:
         grant("Vertriebsleitung", model, write=Depth.DEPARTMENT_TREE, delete=Depth.DEPARTMENT)
         grant("Administrator", model, **everything)
     grant("Marketing", Lead, create=org, write=org)
+    grant("Kreditmanagement", Opportunity, write=org)
+    secure("Kreditmanagement", Opportunity, *Opportunity.secured_fields, write=True)
 
     if Lead.objects.exists():
         return  # loaded before: leads are qualified and closed once, not on every start
@@ -482,7 +484,13 @@ def load_sales(*, now) -> None:
             now=now,
         )
         Opportunity.objects.filter(pk=opportunity.pk).update(
-            probability=[20, 40, 60, 75][number % 4], expected_close=date(2026, 12 - number % 3, 15)
+            probability=[20, 40, 60, 75][number % 4],
+            expected_close=date(2026, 12 - number % 3, 15),
+            required_securities=(
+                [{"type": "buergschaft", "amount": f"{mwh * 40}.00", "status": "requested"}]
+                if mwh >= 5000
+                else []
+            ),
         )
         if company in WON or company in LOST:
             operations.close_opportunity(

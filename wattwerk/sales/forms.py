@@ -37,7 +37,15 @@ LEAD_DERIVED = (
     *TOTAL_FIELDS,
 )
 
-OPPORTUNITY_FIELDS = ("name", "account", "contact", "probability", "expected_close", "owner")
+OPPORTUNITY_FIELDS = (
+    "name",
+    "account",
+    "contact",
+    "probability",
+    "expected_close",
+    "required_securities",
+    "owner",
+)
 OPPORTUNITY_DERIVED = ("status", "lost_reason", "account_opportunity", "lead", *TOTAL_FIELDS)
 
 ACCOUNT_OPPORTUNITY_FIELDS = ("account", "phase", "note", "owner")

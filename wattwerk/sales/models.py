@@ -31,6 +31,7 @@ from wattwerk.customers.models import (
     Salutation,
     TotalsFields,
 )
+from wattwerk.customers.securities import SecuritiesField
 from wattwerk.energy.fields import MaLoIdField
 from wattwerk.energy.models import (
     BalancingArea,
@@ -223,6 +224,9 @@ class Opportunity(OwnedModel, TotalsFields, RecordModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     expected_close = models.DateField(_("erwarteter Abschluss"), null=True, blank=True)
+    required_securities = SecuritiesField(_("geforderte Sicherheiten"), kind="required")
+
+    secured_fields = ("required_securities",)
 
     class Meta(OwnedModel.Meta):
         verbose_name = _("Verkaufschance")

@@ -38,6 +38,28 @@ class TestAccountRecords(RecordTypeSuite):
         "creditor_number": ("K-3391-2277", "K-6618-4402"),
         "payment_terms": ("37 Tage netto Sonderabrede", "21 Tage 2 % Skonto Sonderabrede"),
         "iban": ("DE89370400440532013000", "DE02120300000000202051"),
+        "securities": (
+            [
+                {
+                    "type": "buergschaft",
+                    "amount": "734512.00",
+                    "valid_from": "2026-01-01",
+                    "valid_to": "2027-01-01",
+                    "issuer": "Sparkasse Musterstadt",
+                    "reference": "B-4471-XQZ",
+                }
+            ],
+            [
+                {
+                    "type": "barkaution",
+                    "amount": "61298.00",
+                    "valid_from": "",
+                    "valid_to": "",
+                    "issuer": "",
+                    "reference": "K-6618-QQW",
+                }
+            ],
+        ),
     }
 
     def valid_form_data(self):

@@ -1,5 +1,8 @@
 """Leads, opportunities and account opportunities through the generic suite."""
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from wattwerk.core.testing import RecordTypeSuite
 from wattwerk.customers.tests.factories import AccountFactory
 from wattwerk.customers.tests.test_records import RELATED as CUSTOMER_RELATED
@@ -39,6 +42,12 @@ class TestOpportunityRecords(RecordTypeSuite):
     change_value = 60
     bad_field = ("probability", 120)
     related_permissions = RELATED
+    secured_values = {
+        "required_securities": (
+            [{"type": "kreditversicherung", "amount": "887766.00", "status": "requested"}],
+            [{"type": "vorauszahlung", "amount": "55443.00", "status": "received"}],
+        )
+    }
 
     def valid_form_data(self):
         return {"name": "Strom 2027–2029", "account": AccountFactory().pk, "probability": "30"}
@@ -75,3 +84,11 @@ class TestAccountOpportunityRecords(RecordTypeSuite):
 
     def search_term(self, record) -> str:
         return record.account.name
+
+
+@pytest.mark.django_db
+def test_the_required_securities_of_an_opportunity_need_a_status():
+    opportunity = OpportunityFactory(account=AccountFactory())
+    opportunity.required_securities = [{"type": "Barkaution", "amount": "5000"}]
+    with pytest.raises(ValidationError, match="Status fehlt"):
+        opportunity.full_clean()
