@@ -16,6 +16,16 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("search/", core_views.SearchView.as_view(), name="search"),
     path("import/", ImportView.as_view(), name="import"),
+    path(
+        "saved-views/<slug:slug>/",
+        core_views.SavedViewSaveView.as_view(),
+        name="saved_view_save",
+    ),
+    path(
+        "saved-views/<slug:slug>/<int:pk>/delete/",
+        core_views.SavedViewDeleteView.as_view(),
+        name="saved_view_delete",
+    ),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -286,3 +286,28 @@ class OutboxEmail(models.Model):
         """Stable per outbox row, so a receiver can drop a copy sent again after a crash."""
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
         return f"<outbox-{self.pk}@{domain}>"
+
+
+class SavedView(models.Model):
+    """A list as one user saved it under a name: filters, search and sort (the query string)
+    and the columns shown."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    record_type = models.CharField(_("Datensatztyp"), max_length=50)
+    name = models.CharField(_("Name"), max_length=100)
+    query = models.CharField(_("Filter und Sortierung"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("gespeicherte Ansicht")
+        verbose_name_plural = _("gespeicherte Ansichten")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "record_type", "name"], name="saved_view_name_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

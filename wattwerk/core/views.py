@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
 from . import changelog, exports, operations
+from .models import SavedView
 from .querysets import Action, explain_access, field_rights, secured_fields, user_can
 from .registry import RecordType, registry
 
@@ -86,9 +87,17 @@ class RecordListView(RecordView):
         filterset = self.record_type.filterset_class(
             request.GET, queryset=queryset, request=request
         )
+        hidden = field_rights(request.user, self.model).hidden
+        columns = [
+            (name, column.header)
+            for name, column in self.record_type.table_class.base_columns.items()
+            if name not in hidden
+        ]
+        chosen = set(request.GET.getlist("columns")) or {name for name, _header in columns}
+        chosen.add(columns[0][0])  # the first column links to the record
         table = self.record_type.table_class(
             filterset.qs if filterset.is_valid() else queryset.none(),
-            exclude=tuple(field_rights(request.user, self.model).hidden),
+            exclude=tuple(hidden | {name for name, _header in columns if name not in chosen}),
         )
         export = request.GET.get("export")
         if export in exports.FORMATS:
@@ -96,7 +105,14 @@ class RecordListView(RecordView):
             name = f"{self.record_type.slug}-{timezone.localdate():%Y-%m-%d}"
             return exports.export_response(table, export, name)
         RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-        context = self.base_context(filterset=filterset, table=table)
+        context = self.base_context(
+            filterset=filterset,
+            table=table,
+            columns=[(name, header, name in chosen) for name, header in columns],
+            saved_views=SavedView.objects.filter(
+                user=request.user, record_type=self.record_type.slug
+            ),
+        )
         return render_page(request, self.template_name, context, partial="results")
 
 
@@ -318,3 +334,35 @@ class RelatedRecordsView(RecordView):
             object=instance, active_tab=self.tab.name, table=table, related=related
         )
         return render_page(request, self.template_name, context, partial="tab")
+
+
+class SavedViewSaveView(View):
+    """Save the list as it is shown (filters, search, sort, columns) under a name."""
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        record_type = _record_type_or_404(slug)
+        name = request.POST.get("name", "").strip()[:100]
+        query = request.POST.get("query", "")[:2000]
+        list_url = reverse(record_type.url_name("list"))
+        if not name:
+            messages.error(request, _("Bitte der Ansicht einen Namen geben."))
+            return redirect(f"{list_url}?{query}")
+        SavedView.objects.update_or_create(
+            user=request.user, record_type=slug, name=name, defaults={"query": query}
+        )
+        messages.success(request, _("Ansicht „%(name)s“ gespeichert.") % {"name": name})
+        return redirect(f"{list_url}?{query}")
+
+
+class SavedViewDeleteView(View):
+    def post(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        record_type = _record_type_or_404(slug)
+        SavedView.objects.filter(user=request.user, record_type=slug, pk=pk).delete()
+        return redirect(record_type.url_name("list"))
+
+
+def _record_type_or_404(slug: str) -> RecordType:
+    try:
+        return registry[slug]
+    except KeyError as error:
+        raise Http404 from error
