@@ -1,12 +1,31 @@
 """The base filterset: the same class filters the UI list and the API list."""
 
 import django_filters
+import django_filters.fields
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import Action, field_rights
 
+MAX_ID = 2**63 - 1
 PUNCTUATION = "()[]{}<>,;:!?\"'„“”‚‘’«»–—-·"
+
+
+class RecordMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Several related records by id; an id no database column can hold is refused as invalid
+    (SQLite would fail on it inside ``IN (…)``)."""
+
+    def _check_values(self, value):
+        for item in value:
+            text = str(item).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text},
+                )
+        return super()._check_values(value)
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -27,6 +46,8 @@ class RecordFilterSet(django_filters.FilterSet):
                 del self.filters[name]
         # Choices of related records (and the values accepted) are only what the user may read.
         for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
+                filter_.field_class = RecordMultipleChoiceField
             queryset = getattr(filter_, "queryset", None)
             if hasattr(queryset, "restrict"):
                 filter_.queryset = queryset.restrict(user, Action.READ)

@@ -144,3 +144,11 @@ def test_a_contact_works_at_several_accounts_through_the_api(api_client, make_us
     contact = Contact.objects.get(pk=answer.json()["id"])
     assert set(contact.accounts.all()) == {first, second}
     assert AccountContact.objects.filter(contact=contact).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_filter_by_an_impossible_id_is_refused_not_a_server_error(api_client, make_user):
+    api_client.force_authenticate(make_user("customers.read_contact", *RELATED))
+    answer = api_client.get("/api/v1/contacts/", {"accounts": str(2**70)})
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["field"] == "accounts"
