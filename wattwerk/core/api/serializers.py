@@ -19,6 +19,15 @@ SECURED_NOTE = (
 )
 
 
+def restrict_related(serializer: serializers.Serializer, user) -> None:
+    """Related records a serializer accepts are only those the user may read."""
+    for field in serializer.fields.values():
+        field = getattr(field, "child_relation", field)  # many=True: the field inside
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "restrict"):
+            field.queryset = queryset.restrict(user, Action.READ)
+
+
 class RecordSerializer(serializers.ModelSerializer):
     display = serializers.SerializerMethodField(help_text="Anzeigename des Datensatzes")
 
@@ -36,10 +45,7 @@ class RecordSerializer(serializers.ModelSerializer):
             self.field_rights = field_rights(user, self.Meta.model)
         for name in self.field_rights.hidden:
             self.fields.pop(name, None)
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "restrict"):
-                field.queryset = queryset.restrict(user, Action.READ)
+        restrict_related(self, user)
 
     def to_internal_value(self, data):
         refused = self.refused_secured_fields(data)

@@ -152,3 +152,18 @@ def test_a_filter_by_an_impossible_id_is_refused_not_a_server_error(api_client, 
     answer = api_client.get("/api/v1/contacts/", {"accounts": str(2**70)})
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["field"] == "accounts"
+
+
+@pytest.mark.django_db
+def test_a_contact_cannot_be_linked_to_an_account_out_of_reach(api_client, make_user):
+    from wattwerk.access.tests.factories import UserFactory
+
+    hidden = AccountFactory(owner=UserFactory())
+    user = make_user("customers.read_contact", "customers.create_contact", *RELATED)
+    api_client.force_authenticate(user)  # no read on accounts at all
+    answer = api_client.post(
+        "/api/v1/contacts/", {"last_name": "Kühn", "accounts": [hidden.pk]}, format="json"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["field"].startswith("accounts")
+    assert not Contact.objects.exists()

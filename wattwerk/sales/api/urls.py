@@ -12,7 +12,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from wattwerk.core.api.routers import router
-from wattwerk.core.api.serializers import RecordSerializer
+from wattwerk.core.api.serializers import RecordSerializer, restrict_related
 from wattwerk.core.api.views import RecordViewSet
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
@@ -38,6 +38,12 @@ class LineSerializer(serializers.ModelSerializer):
     class Meta:
         model = LeadLine
         fields = LINE_API_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # reading and writing; a plain answer needs no choices
+            restrict_related(self, request.user)
 
     def get_years(self, line) -> dict[str, str]:
         from wattwerk.energy.periods import YearKind, split_annual_quantity
@@ -66,7 +72,9 @@ class LinesMixin:
     line_serializer = LineSerializer
 
     def _line_values(self, request, partial: bool, instance=None) -> dict:
-        serializer = self.line_serializer(instance, data=request.data, partial=partial)
+        serializer = self.line_serializer(
+            instance, data=request.data, partial=partial, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 

@@ -27,7 +27,15 @@ SALES = [
         ("customers", "contact"),
     )
     for action in ("read", "create", "write")
-] + ["access.read_user", "customers.read_customertype", "customers.read_industrycode"]
+] + [
+    "access.read_user",
+    "customers.read_customertype",
+    "customers.read_industrycode",
+    "energy.read_commodity",
+    "energy.read_energyservice",
+    "energy.read_pricemodel",
+    "energy.read_product",
+]
 
 
 @pytest.fixture
@@ -245,3 +253,15 @@ def test_a_malo_id_on_a_lead_becomes_a_delivery_point_of_the_account(sales_api, 
     )
     assert opportunity.lines.get().delivery_point == point
     assert lead.lines.get().delivery_point == point
+
+
+def test_a_line_cannot_name_a_delivery_point_out_of_reach(sales_api):
+    from wattwerk.energy.tests.factories import DeliveryPointFactory
+
+    hidden = DeliveryPointFactory()  # sales_api's user has no read on delivery points
+    lead = LeadFactory(owner=sales_api.user)
+    values = {**api_line(energy()), "delivery_point": hidden.pk}
+    answer = sales_api.post(f"/api/v1/leads/{lead.pk}/lines/", values, format="json")
+    assert answer.status_code == 400
+    assert [error["field"] for error in answer.json()["errors"]] == ["delivery_point"]
+    assert not lead.lines.exists()
