@@ -24,6 +24,14 @@ def _rows(table):
     return table.as_values()
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A text a spreadsheet must not run as a formula (``=HYPERLINK(…)`` in a name)."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
 def _csv_text(value) -> str:
     if value is None:
         return ""
@@ -35,7 +43,7 @@ def _csv_text(value) -> str:
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
+    return _inert(str(value))
 
 
 class _Echo:
@@ -61,7 +69,7 @@ def _cell(value):
         return timezone.localtime(value).replace(tzinfo=None)
     if value is None or isinstance(value, bool | int | float | Decimal | date):
         return value
-    return str(value)
+    return _inert(str(value))
 
 
 def xlsx_response(table, filename: str) -> HttpResponse:

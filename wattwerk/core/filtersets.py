@@ -60,17 +60,30 @@ class RecordFilterSet(django_filters.FilterSet):
         words = [w.strip(PUNCTUATION) for w in value.split() if w.strip(PUNCTUATION)]
         if not words or not fields:
             return queryset
-        many = any(_through_many(self._meta.model, field) for field in fields)
+        user = getattr(self.request, "user", None)
         for word in words:
             condition = Q()
             for field in fields:
-                condition |= Q(**{f"{field}__icontains": word})
-            if many:  # e.g. an account by a MaLo-ID of its delivery points: each account once
-                matching = self._meta.model._default_manager.filter(condition).values("pk")
-                queryset = queryset.filter(pk__in=matching)
-            else:
-                queryset = queryset.filter(condition)
+                condition |= _contains(self._meta.model, field, word, user)
+            queryset = queryset.filter(condition)
         return queryset
+
+
+def _contains(model, path: str, word: str, user) -> Q:
+    """``path`` contains ``word``; across a to-many relation (an account's delivery points) as
+    a subquery over the related records the user may read, so each record is found once and
+    nothing is found through a record the user may not see."""
+    if not _through_many(model, path):
+        return Q(**{f"{path}__icontains": word})
+    first, rest = path.split("__", 1)
+    relation = model._meta.get_field(first)
+    related = relation.related_model
+    matching = related._default_manager.filter(**{f"{rest}__icontains": word})
+    if hasattr(matching, "restrict"):
+        matching = matching.restrict(user, Action.READ)
+    if relation.one_to_many:
+        return Q(pk__in=matching.values(relation.field.name))
+    return Q(**{f"{first}__in": matching.values("pk")})
 
 
 def _through_many(model, path: str) -> bool:

@@ -3,6 +3,7 @@ all of it (or nothing)."""
 
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
@@ -15,18 +16,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from .importing import ImportFailed, get_importers
+from .importing import MAX_UPLOAD_BYTES, ImportFailed, get_importers
 from .querysets import Action, user_can
 from .registry import registry
 from .tabular import UnreadableFile
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TOKEN = re.compile(r"^\d+-[A-Za-z0-9_-]{20,}$")
 
 
+KEEP_CHECKED_FILES = timedelta(hours=12)
+
+
 def import_dir() -> Path:
+    """Where a checked file waits for the "import now"; files not imported within
+    ``KEEP_CHECKED_FILES`` are removed (they hold customer data)."""
     path = Path(settings.VAR_DIR) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    oldest = (timezone.now() - KEEP_CHECKED_FILES).timestamp()
+    for stale in path.iterdir():
+        if stale.is_file() and stale.stat().st_mtime < oldest:
+            stale.unlink(missing_ok=True)
     return path
 
 

@@ -23,6 +23,7 @@ from .models import OwnedModel
 from .querysets import Action, field_rights, forget_rights, user_can
 from .tabular import read_file
 
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TRUE = {"ja", "j", "x", "1", "true", "yes", "wahr"}
 FALSE = {"nein", "n", "", "0", "false", "no", "falsch"}
 

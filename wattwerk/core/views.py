@@ -24,6 +24,7 @@ from . import changelog, exports, operations
 from .models import SavedView
 from .querysets import Action, explain_access, field_rights, secured_fields, user_can
 from .registry import RecordType, registry
+from .search import global_search
 
 PAGE_SIZE = 25
 
@@ -271,36 +272,6 @@ def error_view(template: str, status: int):
         return render(request, template, {}, status=status)
 
     return view
-
-
-SEARCH_RESULTS_PER_TYPE = 10
-
-
-def global_search(user, text: str) -> list[tuple]:
-    """(record type, records found, more?) for every searchable record type the user may
-    read something of: each through its own filterset's search, so field security holds, and
-    one query per record type however many records there are."""
-    results = []
-    for record_type in registry:
-        if not record_type.searchable:
-            continue
-        queryset = record_type.model.objects.restrict(user, Action.READ)
-        names = record_type.list_select_related
-        queryset = queryset.select_related(*names) if names else queryset
-        filterset = record_type.filterset_class({"q": text}, queryset=queryset, request=_As(user))
-        found = list(filterset.qs[: SEARCH_RESULTS_PER_TYPE + 1])
-        if found:
-            results.append(
-                (record_type, found[:SEARCH_RESULTS_PER_TYPE], len(found) > SEARCH_RESULTS_PER_TYPE)
-            )
-    return results
-
-
-class _As:
-    """What a filterset needs of a request: the user."""
-
-    def __init__(self, user):
-        self.user = user
 
 
 class SearchView(View):

@@ -29,6 +29,9 @@ ACCOUNT_FIELDS = (
     "owner",
 )
 
+# Kept by the sales operations; shown, never edited.
+ACCOUNT_TOTALS = ("potential_kwh", "demand_kwh", "services_eur")
+
 CONTACT_FIELDS = (
     "salutation",
     "title",

@@ -76,8 +76,11 @@ def similar_accounts(
     """Accounts the user may read that may be the company described, best first."""
     wanted = normalise_name(name)
     words = sorted(_distinctive(set(wanted.split())), key=len, reverse=True)
+    typed = sorted(
+        (word.strip(".,;:()&-") for word in name.split()), key=len, reverse=True
+    )  # as typed, umlauts and all: "Müller" must find "Müller" as well as "Mueller"
     query = Q()
-    for word in words[:2]:
+    for word in [*words[:2], *typed[:2]]:
         if len(word) >= 3:
             query |= Q(name__icontains=word[:6])
     if vat_id:

@@ -62,6 +62,7 @@ KINDS = {
     ),
 }
 MAX_TEXT = 100
+MAX_AMOUNT = Decimal(10) ** 12  # EUR; beyond it a typo, not a security
 
 
 def _part_value(part: Part, raw):
@@ -80,17 +81,23 @@ def _part_value(part: Part, raw):
             % {"part": part.label, "text": text, "allowed": allowed}
         )
     if part.kind == "money":
+        not_an_amount = ValidationError(
+            _("%(part)s „%(text)s“ ist kein Betrag.") % {"part": part.label, "text": text}
+        )
         try:
             amount = Decimal(sanitize_separators(text.removesuffix("EUR").strip()))
         except InvalidOperation as error:
-            raise ValidationError(
-                _("%(part)s „%(text)s“ ist kein Betrag.") % {"part": part.label, "text": text}
-            ) from error
-        if amount < 0 or not amount.is_finite():
+            raise not_an_amount from error
+        if not amount.is_finite() or amount >= MAX_AMOUNT:
+            raise not_an_amount
+        if amount < 0:
             raise ValidationError(_("%(part)s darf nicht negativ sein.") % {"part": part.label})
         return str(amount.quantize(Decimal("0.01")))
     if part.kind == "date":
-        day = parse_date(text) if "-" in text else _german_date(text)
+        try:
+            day = parse_date(text) if "-" in text else _german_date(text)
+        except ValueError:
+            day = None
         if day is None:
             raise ValidationError(
                 _("%(part)s „%(text)s“ ist kein Datum (TT.MM.JJJJ).")

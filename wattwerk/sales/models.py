@@ -42,7 +42,7 @@ from wattwerk.energy.models import (
     PriceModel,
     Product,
 )
-from wattwerk.energy.periods import Period
+from wattwerk.energy.periods import Period, YearKind, split_annual_quantity
 
 
 class Lead(OwnedModel, MarketingAttributes, TotalsFields, RecordModel):
@@ -360,6 +360,16 @@ class Line(models.Model):
             return f"{self.service or ''} {self.scope or ''}".strip()
         where = self.delivery_point or self.malo_id or self.address
         return f"{self.commodity or ''} {where or ''}".strip()
+
+    def year_shares(self) -> list:
+        """The annual quantity over the delivery period, per delivery year (calendar or gas
+        year as the commodity counts), pro rata by hours; empty for a service line."""
+        if self.kind != LineKind.ENERGY or self.annual_kwh is None or self.commodity is None:
+            return []
+        period = self.period
+        if period is None:
+            return []
+        return split_annual_quantity(self.annual_kwh, period, YearKind(self.commodity.year_kind))
 
     @property
     def period(self) -> Period | None:

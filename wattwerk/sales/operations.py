@@ -11,10 +11,18 @@ from django.utils.translation import gettext as _
 from wattwerk.core import changelog, operations
 from wattwerk.core.querysets import Action
 from wattwerk.customers.models import Account, AccountContact, Contact
-from wattwerk.energy.models import DeliveryPoint
+from wattwerk.energy.models import Commodity, DeliveryPoint
 
 from . import totals
-from .models import AccountOpportunity, Lead, LeadLine, Line, Opportunity, OpportunityLine
+from .models import (
+    AccountOpportunity,
+    Lead,
+    LeadLine,
+    Line,
+    LineKind,
+    Opportunity,
+    OpportunityLine,
+)
 
 LINE_FIELDS = [
     field.name
@@ -69,15 +77,15 @@ def add_line(*, parent: Lead | Opportunity, values: dict, acting_user, now: date
             line = OpportunityLine(**values, opportunity=parent)
         line.full_clean()
         line.save()
+        _refresh(parent)  # totals first: the history append is the last write (history.py)
         changelog.log_event(
             instance=parent,
             event="line_added",
-            message=_("Zeile hinzugefügt: %(line)s") % {"line": line},
+            message=_("Zeile hinzugefügt: %(line)s") % {"line": str(line)[:250]},
             data=line_data(line),
             acting_user=acting_user,
             now=now,
         )
-        _refresh(parent)
     return line
 
 
@@ -92,6 +100,7 @@ def change_line(*, line: Line, values: dict, acting_user, now: datetime) -> Line
             setattr(line, name, value)
         line.full_clean()
         line.save()
+        _refresh(parent)
         after = line_data(line)
         changes = {
             name: {"old": before.get(name), "new": after.get(name)}
@@ -102,12 +111,11 @@ def change_line(*, line: Line, values: dict, acting_user, now: datetime) -> Line
             changelog.log_event(
                 instance=parent,
                 event="line_changed",
-                message=_("Zeile geändert: %(line)s") % {"line": line},
+                message=_("Zeile geändert: %(line)s") % {"line": str(line)[:250]},
                 data=changes,
                 acting_user=acting_user,
                 now=now,
             )
-        _refresh(parent)
     return line
 
 
@@ -120,15 +128,15 @@ def remove_line(*, line: Line, acting_user, now: datetime) -> None:
         data = line_data(line)
         shown = str(line)
         line.delete()
+        _refresh(parent)
         changelog.log_event(
             instance=parent,
             event="line_removed",
-            message=_("Zeile entfernt: %(line)s") % {"line": shown},
+            message=_("Zeile entfernt: %(line)s") % {"line": shown[:250]},
             data=data,
             acting_user=acting_user,
             now=now,
         )
-        _refresh(parent)
 
 
 def account_from_lead(lead: Lead) -> Account:
@@ -255,7 +263,7 @@ def qualify_lead(
         )
         lines = list(lead.lines.select_related("commodity"))
         for line in lines:
-            if line.kind == "energy" and line.malo_id and not line.delivery_point_id:
+            if line.kind == LineKind.ENERGY and line.malo_id and not line.delivery_point_id:
                 line.delivery_point = _delivery_point_for(line, lead, account, acting_user, now)
                 LeadLine.objects.filter(pk=line.pk).update(delivery_point=line.delivery_point)
         OpportunityLine.objects.bulk_create(
@@ -275,11 +283,12 @@ def qualify_lead(
             contact,
             now,
         )
+        totals.refresh_opportunity(opportunity)
         changelog.log_event(
             instance=lead,
             event="lead_qualified",
             message=_("Qualifiziert: Verkaufschance „%(opportunity)s“ für %(account)s")
-            % {"opportunity": opportunity, "account": account},
+            % {"opportunity": str(opportunity)[:100], "account": str(account)[:100]},
             data={
                 "account": account.pk,
                 "contact": contact.pk if contact else None,
@@ -289,7 +298,6 @@ def qualify_lead(
             acting_user=acting_user,
             now=now,
         )
-        totals.refresh_opportunity(opportunity)
     return opportunity
 
 
@@ -311,7 +319,7 @@ def disqualify_lead(*, lead: Lead, reason: str, acting_user, now: datetime) -> L
         changelog.log_event(
             instance=lead,
             event="lead_disqualified",
-            message=_("Disqualifiziert: %(reason)s") % {"reason": lead.disqualified_reason},
+            message=_("Disqualifiziert: %(reason)s") % {"reason": lead.disqualified_reason[:200]},
             acting_user=acting_user,
             now=now,
         )
@@ -339,6 +347,7 @@ def close_opportunity(
             probability=100 if won else 0,
         )
         opportunity.refresh_from_db()
+        totals.refresh_account(opportunity.account)
         changelog.log_event(
             instance=opportunity,
             event="opportunity_won" if won else "opportunity_lost",
@@ -348,7 +357,6 @@ def close_opportunity(
             acting_user=acting_user,
             now=now,
         )
-        totals.refresh_account(opportunity.account)
     return opportunity
 
 
@@ -369,3 +377,34 @@ def _opportunity_written(opportunity: Opportunity, *, stored, deleted: bool) -> 
         opportunity.account_opportunity = account_opportunity
     for account in Account.objects.filter(pk__in=accounts):
         totals.refresh_account(account)
+
+
+@operations.after_write(AccountOpportunity)
+def _account_opportunity_written(account_opportunity, *, stored, deleted: bool) -> None:
+    """An account opportunity stays with its account; a new one gets its totals at once."""
+    if stored is not None and stored.account_id != account_opportunity.account_id:
+        raise ValidationError({"account": _("Eine Firmenverkaufschance bleibt bei ihrer Firma.")})
+    if not deleted:
+        totals.refresh_account(account_opportunity.account)
+
+
+@operations.after_write(Commodity)
+def _commodity_written(commodity, *, stored, deleted: bool) -> None:
+    """The totals are kept per commodity code and counted in its kind of year: neither may
+    change once lines use the commodity."""
+    if stored is None or deleted:
+        return
+    changed = stored.code != commodity.code or stored.year_kind != commodity.year_kind
+    in_use = (
+        LeadLine.objects.filter(commodity=commodity).exists()
+        or OpportunityLine.objects.filter(commodity=commodity).exists()
+    )
+    if changed and in_use:
+        raise ValidationError(
+            {
+                "code": _(
+                    "Kürzel und Lieferjahr einer Sparte, die in Zeilen vorkommt, bleiben "
+                    "unverändert (die Summen hängen daran)."
+                )
+            }
+        )

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from wattwerk.customers.models import Account
-from wattwerk.energy.periods import YearKind, split_annual_quantity
 
 from .models import AccountOpportunity, Lead, LineKind, LineSet, Opportunity, OpportunityLine
 
@@ -45,10 +44,8 @@ class Totals:
             return
         code = line.commodity.code
         self.annual[line_set, code] += line.annual_kwh
-        if line.period:
-            kind = YearKind(line.commodity.year_kind)
-            for share in split_annual_quantity(line.annual_kwh, line.period, kind):
-                self.years[line_set, code, share.label] += share.quantity
+        for share in line.year_shares():
+            self.years[line_set, code, share.label] += share.quantity
 
     def kwh(self, line_set: str) -> Decimal:
         return sum((kwh for (name, _code), kwh in self.annual.items() if name == line_set), ZERO)
@@ -142,6 +139,9 @@ def refresh_lead(lead: Lead) -> None:
 
 
 def refresh_account(account: Account) -> None:
+    """Recompute an account's totals, its row locked first: two writers changing different
+    opportunities of one account must not each store a sum without the other's change."""
+    Account.objects.select_for_update().filter(pk=account.pk).first()
     account_totals, opportunity_totals = account_values(account)
     _store(account, account_totals)
     account_opportunity = AccountOpportunity.objects.filter(account=account).first()

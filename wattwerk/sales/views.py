@@ -16,7 +16,6 @@ from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 from wattwerk.customers.models import Account, Contact
 from wattwerk.customers.queries import similar_accounts
-from wattwerk.energy.periods import YearKind, split_annual_quantity
 
 from . import operations
 from .models import Lead, LeadLine, LineSet, Opportunity, OpportunityLine
@@ -45,16 +44,6 @@ class OpportunityLineForm(LineForm):
         model = OpportunityLine
 
 
-def year_split(line) -> list[tuple[str, object]]:
-    if line.kind != "energy" or line.annual_kwh is None or not line.period:
-        return []
-    kind = YearKind(line.commodity.year_kind)
-    return [
-        (share.label, share.quantity)
-        for share in split_annual_quantity(line.annual_kwh, line.period, kind)
-    ]
-
-
 class LinesView(RecordView):
     """Tab "Zeilen": the potential and the total demand, with a form to add or change a line."""
 
@@ -75,7 +64,14 @@ class LinesView(RecordView):
             )
         )
         sets = [
-            (label, [(line, year_split(line)) for line in lines if line.line_set == value])
+            (
+                label,
+                [
+                    (line, [(share.label, share.quantity) for share in line.year_shares()])
+                    for line in lines
+                    if line.line_set == value
+                ],
+            )
             for value, label in LineSet.choices
         ]
         context = self.base_context(object=parent, active_tab="lines", sets=sets, editing=editing)

@@ -15,10 +15,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from wattwerk.core import operations
-from wattwerk.core.importing import ImportFailed, get_importers
+from wattwerk.core.importing import MAX_UPLOAD_BYTES, ImportFailed, get_importers
 from wattwerk.core.querysets import Action, explain_access, user_can
+from wattwerk.core.search import global_search
 from wattwerk.core.tabular import UnreadableFile
-from wattwerk.core.views import global_search
 
 from .exceptions import PROBLEM_CONTENT_TYPE, Conflict, PreconditionFailed
 from .serializers import AccessReasonSerializer
@@ -200,6 +200,11 @@ class SearchView(views.APIView):
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV oder XLSX, erste Zeile die Spaltenüberschriften")
     dry_run = serializers.BooleanField(default=False, help_text="nur prüfen, nichts speichern")
+
+    def validate_file(self, upload):
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(_("Die Datei ist größer als 50 MB."))
+        return upload
 
 
 class ImportResultSerializer(serializers.Serializer):

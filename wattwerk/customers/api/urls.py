@@ -8,7 +8,7 @@ from wattwerk.core.api.serializers import RecordSerializer
 from wattwerk.core.api.views import RecordViewSet
 from wattwerk.core.registry import registry
 
-from ..forms import ACCOUNT_FIELDS, CONTACT_FIELDS
+from ..forms import ACCOUNT_FIELDS, ACCOUNT_TOTALS, CONTACT_FIELDS
 from ..models import Account, Contact
 from ..records import REFERENCES
 
@@ -18,8 +18,8 @@ register_reference_endpoints(REFERENCES)
 class AccountSerializer(RecordSerializer):
     class Meta:
         model = Account
-        fields = ["id", "display", *ACCOUNT_FIELDS, "owning_department"]
-        read_only_fields = ["owning_department"]
+        fields = ["id", "display", *ACCOUNT_FIELDS, *ACCOUNT_TOTALS, "totals", "owning_department"]
+        read_only_fields = [*ACCOUNT_TOTALS, "totals", "owning_department"]
         extra_kwargs = {"owner": {"required": False}}
 
 

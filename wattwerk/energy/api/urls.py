@@ -1,7 +1,6 @@
 """API endpoints of the reference data, one per record type, built from its declaration, and of
 the delivery points with their load-curve upload."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -113,7 +112,6 @@ class DeliveryPointViewSet(RecordViewSet):
         url_path="load-curve",
         parser_classes=[MultiPartParser],
         permission_classes=[permissions.IsAuthenticated],
-        object_action=Action.WRITE,
         filter_backends=[],
         pagination_class=None,
     )
@@ -124,26 +122,29 @@ class DeliveryPointViewSet(RecordViewSet):
         upload = LoadCurveUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        with transaction.atomic():
-            point = self.get_object()
-            try:
-                result = loadcurves.analyse_rows(loadcurves.read_file(data["file"]), data["unit"])
-            except loadcurves.UnreadableFile as error:
-                raise serializers.ValidationError({"file": [str(error)]}) from error
-            if not result.count:
-                raise serializers.ValidationError(
-                    {"file": [_("Die Datei enthält keine lesbaren Werte.")]}
-                )
-            metering = result.metering(point.commodity.code)
-            if data["take_over"]:
-                operations.take_over_load_curve(
-                    delivery_point=point,
-                    annual_kwh=result.annual_kwh,
-                    peak_kw=result.peak_kw,
-                    metering=metering,
-                    acting_user=request.user,
-                    now=timezone.now(),
-                )
+        # The rights first, then the file is read without holding a lock; the take-over locks
+        # the delivery point for its own short transaction.
+        point = self.related(DeliveryPoint.objects.all()).get_for(
+            request.user, Action.WRITE, pk=kwargs["pk"]
+        )
+        try:
+            result = loadcurves.analyse_rows(loadcurves.read_file(data["file"]), data["unit"])
+        except loadcurves.UnreadableFile as error:
+            raise serializers.ValidationError({"file": [str(error)]}) from error
+        if not result.count:
+            raise serializers.ValidationError(
+                {"file": [_("Die Datei enthält keine lesbaren Werte.")]}
+            )
+        metering = result.metering(point.commodity.code)
+        if data["take_over"]:
+            operations.take_over_load_curve(
+                delivery_point=point,
+                annual_kwh=result.annual_kwh,
+                peak_kw=result.peak_kw,
+                metering=metering,
+                acting_user=request.user,
+                now=timezone.now(),
+            )
         interval = result.interval.total_seconds() // 60 if result.interval else None
         answer = {
             **{name: getattr(result, name) for name in RESULT_FIGURES},

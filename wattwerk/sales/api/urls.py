@@ -46,15 +46,7 @@ class LineSerializer(serializers.ModelSerializer):
             restrict_related(self, request.user)
 
     def get_years(self, line) -> dict[str, str]:
-        from wattwerk.energy.periods import YearKind, split_annual_quantity
-
-        if line.annual_kwh is None or not line.period or line.commodity is None:
-            return {}
-        kind = YearKind(line.commodity.year_kind)
-        return {
-            share.label: str(share.quantity)
-            for share in split_annual_quantity(line.annual_kwh, line.period, kind)
-        }
+        return {share.label: str(share.quantity) for share in line.year_shares()}
 
 
 class OpportunityLineSerializer(LineSerializer):

@@ -81,3 +81,11 @@ def test_the_api_search(api_client, make_user):
     too_short = api_client.get("/api/v1/search/", {"q": "K"})
     assert too_short.status_code == 400
     assert too_short.json()["errors"][0]["field"] == "q"
+
+
+def test_an_account_is_not_found_through_a_delivery_point_out_of_reach(client, make_user):
+    account = AccountFactory(name="Kühlhaus Nord")
+    point = DeliveryPointFactory(account=account)
+    client.force_login(make_user("customers.read_account", "access.read_user"))
+    page = client.get(reverse("search"), {"q": point.malo_id}).content.decode()
+    assert 'id="no-results"' in page
