@@ -50,9 +50,19 @@ def _full_snapshot(instance: models.Model) -> dict:
     return {**changelog.snapshot(instance), **_m2m_snapshot(instance)}
 
 
-def _set_many_to_many(instance: models.Model, many_to_many: ManyToMany | None) -> None:
+def _set_many_to_many(
+    instance: models.Model, many_to_many: ManyToMany | None, acting_user=None
+) -> None:
+    """Set the links the user chose; links to records the user may not read (so could not
+    have chosen) are kept as they are."""
     for name, values in (many_to_many or {}).items():
-        getattr(instance, name).set(values)
+        manager = getattr(instance, name)
+        kept = []
+        queryset = manager.model._default_manager.all()
+        if acting_user is not None and hasattr(queryset, "restrict"):
+            readable = queryset.restrict(acting_user, Action.READ).values("pk")
+            kept = list(manager.exclude(pk__in=readable))
+        manager.set([*values, *kept])
 
 
 # Apps that keep figures derived from a record type (totals, say) register what to do after a
@@ -126,7 +136,7 @@ def create_record(
         _check_secured_writes(instance, acting_user, stored=None)
         instance.full_clean()
         instance.save()
-        _set_many_to_many(instance, many_to_many)
+        _set_many_to_many(instance, many_to_many, acting_user)
         forget_rights(acting_user)  # the write may change them: a team one joins, say
         if not within_reach(instance, acting_user, Action.CREATE):
             raise _out_of_reach_after_save()
@@ -166,7 +176,7 @@ def update_record(
         _check_secured_writes(instance, acting_user, stored=stored)
         instance.full_clean()
         instance.save()
-        _set_many_to_many(instance, many_to_many)
+        _set_many_to_many(instance, many_to_many, acting_user)
         forget_rights(acting_user)
         if not reassigned and not within_reach(instance, acting_user, Action.WRITE):
             raise _out_of_reach_after_save()

@@ -38,6 +38,11 @@ def _require(instance: models.Model, acting_user, action: str) -> None:
         )
 
 
+def _within(queryset, acting_user, action: str):
+    """The records the user may act on (all of them for the system itself)."""
+    return queryset if acting_user is None else queryset.restrict(acting_user, action)
+
+
 def parent_of(line: Line) -> Lead | Opportunity:
     return line.lead if isinstance(line, LeadLine) else line.opportunity
 
@@ -182,9 +187,10 @@ def _marketing_links(lead: Lead) -> dict:
 def _delivery_point_for(line: Line, lead: Lead, account: Account, acting_user, now):
     """The delivery point a line names by its MaLo-ID: the one recorded already, or a new one of
     the account (a line on a lead may name a MaLo-ID before the delivery point exists)."""
-    existing = DeliveryPoint.objects.filter(malo_id=line.malo_id, commodity=line.commodity).first()
+    known = DeliveryPoint.objects.filter(malo_id=line.malo_id, commodity=line.commodity)
+    existing = _within(known, acting_user, Action.READ).first()
     if existing is not None:
-        return existing
+        return existing  # one the user may not read is not linked: creating it again fails
     return operations.create_record(
         instance=DeliveryPoint(
             malo_id=line.malo_id,
@@ -273,7 +279,10 @@ def qualify_lead(
             for line in lines
         )
         points = {line.delivery_point_id for line in lines if line.delivery_point_id}
-        DeliveryPoint.objects.filter(pk__in=points, account=None).update(account=account)
+        unlinked = DeliveryPoint.objects.filter(pk__in=points, account=None)
+        for point in _within(unlinked, acting_user, Action.WRITE):
+            point.account = account  # with the right to write it, and in its history
+            operations.update_record(instance=point, acting_user=acting_user, now=now)
         Lead.objects.filter(pk=lead.pk).update(
             status=Lead.Status.QUALIFIED, account=account, contact=contact, qualified_at=now
         )

@@ -167,3 +167,22 @@ def test_a_contact_cannot_be_linked_to_an_account_out_of_reach(api_client, make_
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["field"].startswith("accounts")
     assert not Contact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_saving_a_contact_keeps_its_links_to_accounts_out_of_reach(client, make_user):
+    from wattwerk.access.models import Depth
+    from wattwerk.access.tests.factories import UserFactory, role_with
+
+    user = make_user("customers.read_contact", "customers.write_contact", *RELATED)
+    user.roles.add(role_with(("customers.read_account", Depth.OWN)))
+    visible = AccountFactory(owner=user)
+    hidden = AccountFactory(owner=UserFactory())
+    contact = ContactFactory(owner=user)
+    contact.accounts.add(visible, hidden)
+    client.force_login(user)
+    answer = client.post(
+        f"/contacts/{contact.pk}/edit/", {"last_name": contact.last_name, "owner": user.pk}
+    )
+    assert answer.status_code == 302, answer.content.decode()[:500]
+    assert list(contact.accounts.all()) == [hidden]  # the visible one unticked, the other kept
