@@ -94,7 +94,9 @@ class RecordListView(RecordView):
             for name, column in self.record_type.table_class.base_columns.items()
             if name not in hidden
         ]
-        chosen = set(request.GET.getlist("columns")) or {name for name, _header in columns}
+        chosen = set(request.GET.getlist("columns"))
+        if not chosen and "columns_chosen" not in request.GET:
+            chosen = {name for name, _header in columns}  # no choice made: every column
         chosen.add(columns[0][0])  # the first column links to the record
         table = self.record_type.table_class(
             filterset.qs if filterset.is_valid() else queryset.none(),

@@ -12,6 +12,7 @@ urlpatterns = [
         name="leads_line_remove",
     ),
     path("leads/<int:pk>/qualify/", views.QualifyView.as_view(), name="leads_qualify"),
+    path("leads/<int:pk>/disqualify/", views.DisqualifyView.as_view(), name="leads_disqualify"),
     path(
         "opportunities/<int:pk>/lines/",
         views.OpportunityLinesView.as_view(),

@@ -220,6 +220,25 @@ class QualifyView(RecordView):
         return response
 
 
+class DisqualifyView(QualifyView):
+    """Disqualify the lead (on the tab "Qualifizieren"), with a reason."""
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        lead = self.get_object(Action.WRITE)
+        try:
+            operations.disqualify_lead(
+                lead=lead,
+                reason=request.POST.get("reason", ""),
+                acting_user=request.user,
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("leads_qualify", pk=lead.pk)
+        messages.success(request, _("Lead disqualifiziert."))
+        return redirect(lead.get_absolute_url())
+
+
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Ergebnis"),

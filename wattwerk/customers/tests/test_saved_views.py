@@ -21,6 +21,9 @@ def test_columns_can_be_chosen_and_the_first_always_shows(client, make_user):
     assert "Lindenau" not in narrow  # the city column is not chosen
     assert "Glaswerk Klarsicht" in narrow  # the name links to the record: always shown
     assert 'value="city" id="column-city"' in narrow
+    none = client.get(url, {"columns_chosen": "1"}).content.decode()
+    assert "Lindenau" not in none  # every box unticked: only the first column
+    assert "Glaswerk Klarsicht" in none
 
 
 def test_a_saved_view_is_the_users_own_and_brings_back_the_list(client, make_user):

@@ -168,3 +168,17 @@ def test_the_account_tabs_run_a_fixed_number_of_queries(client, make_user):
     for _ in range(10):
         DeliveryPointFactory(account=account)
     assert count_queries(lambda: client.get(url)) == few
+
+
+def test_disqualify_needs_a_reason(client, seller):
+    lead = LeadFactory(owner=seller)
+    url = reverse("leads_disqualify", args=[lead.pk])
+    answer = client.post(url, {"reason": " "})
+    assert answer.status_code == 302
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.OPEN
+    client.post(url, {"reason": "kein Bedarf vor 2030"})
+    lead.refresh_from_db()
+    assert (lead.status, lead.disqualified_reason) == ("disqualified", "kein Bedarf vor 2030")
+    page = client.get(reverse("leads_qualify", args=[lead.pk])).content.decode()
+    assert 'id="qualify-done"' in page
