@@ -87,6 +87,7 @@ registry.register(
     searchable=True,
     tabs=(
         Tab("lines", _("Zeilen"), "leads_lines"),
+        Tab("totals", _("Summen"), "leads_totals"),
         Tab("qualify", _("Qualifizieren"), "leads_qualify"),
     ),
 )
@@ -103,6 +104,7 @@ registry.register(
     searchable=True,
     tabs=(
         Tab("lines", _("Zeilen"), "opportunities_lines"),
+        Tab("totals", _("Summen"), "opportunities_totals"),
         Tab("close", _("Abschließen"), "opportunities_close"),
     ),
 )
@@ -123,4 +125,5 @@ registry.register(
     related_tabs=(
         RelatedTab("opportunities", _("Verkaufschancen"), "opportunities", "account_opportunity"),
     ),
+    tabs=(Tab("totals", _("Summen"), "account-opportunities_totals"),),
 )

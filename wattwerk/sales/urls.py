@@ -24,4 +24,15 @@ urlpatterns = [
         name="opportunities_line_remove",
     ),
     path("opportunities/<int:pk>/close/", views.CloseView.as_view(), name="opportunities_close"),
+    path("leads/<int:pk>/totals/", views.TotalsView.as_view(), name="leads_totals"),
+    path(
+        "opportunities/<int:pk>/totals/",
+        views.OpportunityTotalsView.as_view(),
+        name="opportunities_totals",
+    ),
+    path(
+        "account-opportunities/<int:pk>/totals/",
+        views.AccountOpportunityTotalsView.as_view(),
+        name="account-opportunities_totals",
+    ),
 ]

@@ -1,6 +1,8 @@
 """Pages of the sales app beyond the generic record pages: the lines of a lead or an
 opportunity (edited in place with htmx), qualifying a lead, closing an opportunity."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,9 +18,10 @@ from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 from wattwerk.customers.models import Account, Contact
 from wattwerk.customers.queries import similar_accounts
+from wattwerk.energy.models import Commodity
 
 from . import operations
-from .models import Lead, LeadLine, LineSet, Opportunity, OpportunityLine
+from .models import AccountOpportunity, Lead, LeadLine, LineSet, Opportunity, OpportunityLine
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -288,3 +291,56 @@ class CloseView(RecordView):
             return self.render_tab(opportunity, form, status=422)
         messages.success(request, _("Verkaufschance abgeschlossen."))
         return redirect(opportunity.get_absolute_url())
+
+
+SET_LABELS = {
+    "potential": gettext_lazy("Potenzial"),
+    "demand": gettext_lazy("Gesamtbedarf"),
+    "won": gettext_lazy("gewonnen"),
+}
+
+
+def totals_rows(totals: dict) -> list[tuple]:
+    """(set label, commodity, [(year, kWh)], annual kWh) from a stored ``totals`` breakdown."""
+    names = dict(Commodity.objects.values_list("code", "name"))
+    rows = []
+    for key, label in SET_LABELS.items():
+        for code, entry in sorted(totals.get(key, {}).items()):
+            years = [(year, Decimal(kwh)) for year, kwh in entry.get("years", {}).items()]
+            rows.append((label, names.get(code, code), years, Decimal(entry["annual_kwh"])))
+    return rows
+
+
+class TotalsView(RecordView):
+    """Tab "Summen": the stored totals per commodity and delivery year."""
+
+    template_name = "sales/totals.html"
+    model_class = Lead
+
+    @property
+    def record_type(self):
+        return registry.for_model(self.model_class)
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        record = self.get_object(Action.READ)
+        names = dict(Commodity.objects.values_list("code", "name"))
+        remaining = []
+        for key, kwh in record.totals.get("remaining_by_year", {}).items():
+            code, year = key.split(" ", 1)
+            remaining.append((names.get(code, code), year, Decimal(kwh)))
+        context = self.base_context(
+            object=record,
+            active_tab="totals",
+            rows=totals_rows(record.totals),
+            remaining=remaining,
+            services=record.totals.get("services_eur", {}),
+        )
+        return render_page(request, self.template_name, context, partial="tab")
+
+
+class OpportunityTotalsView(TotalsView):
+    model_class = Opportunity
+
+
+class AccountOpportunityTotalsView(TotalsView):
+    model_class = AccountOpportunity

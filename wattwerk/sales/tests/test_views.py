@@ -182,3 +182,24 @@ def test_disqualify_needs_a_reason(client, seller):
     assert (lead.status, lead.disqualified_reason) == ("disqualified", "kein Bedarf vor 2030")
     page = client.get(reverse("leads_qualify", args=[lead.pk])).content.decode()
     assert 'id="qualify-done"' in page
+
+
+def test_the_totals_tab_shows_each_commodity_and_delivery_year(client, seller, make_user):
+    lead = LeadFactory(owner=seller)
+    now = timezone.now()
+    operations.add_line(
+        parent=lead,
+        values=energy(code="gas", start=(2026, 10, 1), end=(2027, 10, 1)),
+        acting_user=None,
+        now=now,
+    )
+    operations.add_line(parent=lead, values=service(eur="1234.5"), acting_user=None, now=now)
+    page = client.get(reverse("leads_totals", args=[lead.pk])).content.decode()
+    assert "GWJ 2026/27: 1.000,0\N{NO-BREAK SPACE}MWh" in page
+    assert "1.234,50 EUR" in page
+    opportunity = operations.qualify_lead(lead=lead, acting_user=None, now=now)
+    operations.close_opportunity(opportunity=opportunity, won=True, acting_user=None, now=now)
+    account_opportunity = opportunity.account_opportunity
+    client.force_login(seller)
+    seller_page = client.get(reverse("account-opportunities_totals", args=[account_opportunity.pk]))
+    assert seller_page.status_code in (200, 404)  # the seller may lack read on it
