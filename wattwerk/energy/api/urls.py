@@ -4,15 +4,14 @@ the delivery points with their load-curve upload."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
-from rest_framework.decorators import action
+from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from wattwerk.core.api.references import register_reference_endpoints
 from wattwerk.core.api.routers import router
 from wattwerk.core.api.serializers import RecordSerializer
-from wattwerk.core.api.views import RecordViewSet
+from wattwerk.core.api.views import RecordViewSet, record_action
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 
@@ -106,14 +105,9 @@ class DeliveryPointViewSet(RecordViewSet):
     ordering_fields = ["malo_id", "name", "annual_kwh", "peak_kw"]
 
     @extend_schema(request=LoadCurveUploadSerializer, responses=LoadCurveResultSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
+    @record_action(
         url_path="load-curve",
         parser_classes=[MultiPartParser],
-        permission_classes=[permissions.IsAuthenticated],
-        filter_backends=[],
-        pagination_class=None,
     )
     def load_curve(self, request, *args, **kwargs):
         """Analyse a load curve (Lastgang) of this delivery point: gaps, duplicates,

@@ -6,14 +6,13 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
-from rest_framework.decorators import action
+from rest_framework import serializers, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from wattwerk.core.api.routers import router
 from wattwerk.core.api.serializers import RecordSerializer, restrict_related
-from wattwerk.core.api.views import RecordViewSet
+from wattwerk.core.api.views import RecordViewSet, record_action
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 from wattwerk.customers.models import Account, Contact
@@ -71,13 +70,9 @@ class LinesMixin:
         return serializer.validated_data
 
     @extend_schema(request=LineSerializer, responses=LineSerializer(many=True))
-    @action(
-        detail=True,
+    @record_action(
         methods=["get", "post"],
         url_path="lines",
-        permission_classes=[permissions.IsAuthenticated],
-        filter_backends=[],
-        pagination_class=None,
     )
     def lines(self, request, *args, **kwargs):
         """The lines (potential and total demand); POST adds one (needs write)."""
@@ -97,14 +92,10 @@ class LinesMixin:
         return Response(self.line_serializer(line).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=LineSerializer, responses=LineSerializer)
-    @action(
-        detail=True,
+    @record_action(
         methods=["patch", "delete"],
         url_path=r"lines/(?P<line_id>\d+)",
-        permission_classes=[permissions.IsAuthenticated],
         object_action=Action.WRITE,
-        filter_backends=[],
-        pagination_class=None,
     )
     def line(self, request, *args, line_id=None, **kwargs):
         """Change (PATCH) or remove (DELETE) one line (needs write)."""
@@ -170,13 +161,8 @@ class LeadViewSet(LinesMixin, RecordViewSet):
     ordering_fields = ["company_name", "created_at", "potential_kwh"]
 
     @extend_schema(request=QualifySerializer, responses={201: None})
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
+    @record_action(
         object_action=Action.WRITE,
-        filter_backends=[],
-        pagination_class=None,
     )
     def qualify(self, request, *args, **kwargs):
         """Qualify the lead: account and contact (existing or new), opportunity with the
@@ -202,13 +188,8 @@ class LeadViewSet(LinesMixin, RecordViewSet):
         )
 
     @extend_schema(request=ReasonSerializer, responses=LeadSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
+    @record_action(
         object_action=Action.WRITE,
-        filter_backends=[],
-        pagination_class=None,
     )
     def disqualify(self, request, *args, **kwargs):
         data = ReasonSerializer(data=request.data)
@@ -259,13 +240,8 @@ class OpportunityViewSet(LinesMixin, RecordViewSet):
     ordering_fields = ["name", "expected_close", "probability", "potential_kwh"]
 
     @extend_schema(request=CloseSerializer, responses=OpportunitySerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
+    @record_action(
         object_action=Action.WRITE,
-        filter_backends=[],
-        pagination_class=None,
     )
     def close(self, request, *args, **kwargs):
         data = CloseSerializer(data=request.data)
