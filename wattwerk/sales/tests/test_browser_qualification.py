@@ -66,7 +66,7 @@ def test_lead_with_two_lines_qualified_and_found_by_malo_id(
     expect(page.locator("[data-set='1'] tbody tr")).to_have_count(2)
 
     page.locator("#tab-qualify").click()
-    page.get_by_role("button", name="Qualifizieren").click()
+    page.locator("#qualify-form button[type=submit]").click()
     expect(page.locator("#messages")).to_contain_text("qualifiziert")
     opportunity = Opportunity.objects.get(lead=lead)
     assert page.url.endswith(opportunity.get_absolute_url())

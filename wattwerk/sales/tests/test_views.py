@@ -203,3 +203,17 @@ def test_the_totals_tab_shows_each_commodity_and_delivery_year(client, seller, m
     client.force_login(seller)
     seller_page = client.get(reverse("account-opportunities_totals", args=[account_opportunity.pk]))
     assert seller_page.status_code in (200, 404)  # the seller may lack read on it
+
+
+def test_ids_in_pages_are_not_written_with_thousands_separators(client, seller):
+    from wattwerk.sales.models import LeadLine
+
+    lead = LeadFactory(owner=seller)
+    line = operations.add_line(parent=lead, values=energy(), acting_user=None, now=timezone.now())
+    LeadLine.objects.filter(pk=line.pk).update(id=123456)  # as in a database in use
+    url = reverse("leads_lines", args=[lead.pk])
+    page = client.get(url).content.decode()
+    assert 'id="line-123456"' in page
+    assert 'href="?edit=123456"' in page
+    editing = client.get(url, {"edit": "123456"}).content.decode()
+    assert 'name="line" value="123456"' in editing
