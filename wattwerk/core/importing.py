@@ -225,14 +225,17 @@ class Importer:
         model_errors(instance, errors, validate_constraints=False)
         return instance, self.problems(number, errors, cells)
 
-    def problems(self, number: int, errors: dict, cells) -> list[Problem]:
+    def problems(self, number: int, errors: dict, cells, model=None) -> list[Problem]:
+        """The errors of one row's record (``model``: of a child row, e.g. a line) as problems
+        named by the column (or, for a field without one, by its label)."""
+        model = model or self.model
         headers = {column.field: column.header for column in cells}
         found = []
         for name, messages in errors.items():
             column = headers.get(name)
             if column is None and name != "__all__":
                 try:
-                    column = str(self.model._meta.get_field(name).verbose_name)
+                    column = str(model._meta.get_field(name).verbose_name)
                 except FieldDoesNotExist:
                     column = name
             found += [Problem(number, column or "", message) for message in messages]

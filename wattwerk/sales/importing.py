@@ -103,13 +103,7 @@ class LeadImporter(Importer):
         values, errors = self.line_converter.values(cells)
         line = LeadLine(**values)
         model_errors(line, errors, exclude_also=("lead",))
-        headers = {column.field: column.header for column in cells}
-        problems = [
-            Problem(number, headers.get(name, name if name != "__all__" else ""), message)
-            for name, messages in errors.items()
-            for message in messages
-        ]
-        return line, problems
+        return line, self.problems(number, errors, cells, model=LeadLine)
 
     def save(self, records: list, result) -> None:
         for lead in records:
