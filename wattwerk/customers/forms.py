@@ -30,7 +30,7 @@ ACCOUNT_FIELDS = (
 )
 
 # Kept by the sales operations; shown, never edited.
-ACCOUNT_TOTALS = ("potential_kwh", "demand_kwh", "services_eur")
+ACCOUNT_TOTALS = ("potential_kwh", "demand_kwh", "services_eur", "revenue_eur")
 
 CONTACT_FIELDS = (
     "salutation",

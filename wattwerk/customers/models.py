@@ -36,11 +36,18 @@ class TotalsFields(models.Model):
     services_eur = models.DecimalField(
         _("Dienstleistungspotenzial (EUR)"), default=Decimal(0), editable=False, **MONEY_PLACES
     )
+    revenue_eur = models.DecimalField(
+        _("Umsatzpotenzial (EUR)"),
+        default=Decimal(0),
+        editable=False,
+        help_text=_("Potenzial über den Lieferzeitraum: Menge × Preis, dazu die Dienstleistungen"),
+        **MONEY_PLACES,
+    )
     totals = models.JSONField(
         _("Summen je Sparte und Lieferjahr"), default=dict, editable=False, blank=True
     )
 
-    changelog_exclude = ("potential_kwh", "demand_kwh", "services_eur", "totals")
+    changelog_exclude = ("potential_kwh", "demand_kwh", "services_eur", "revenue_eur", "totals")
 
     class Meta:
         abstract = True

@@ -424,7 +424,15 @@ def energy_line(line_set: str, code: str, mwh: int, malo_base: int, years: int) 
         "active_from": date(2027, 1, 1) if code != "gas" else date(2026, 10, 1),
         "active_to": date(2027 + years, 1, 1) if code != "gas" else date(2026 + years, 10, 1),
         "price_model": PriceModel.objects.get(name="Festpreis" if mwh < 5000 else "Tranchenmodell"),
+        "price_ct_kwh": demo_price(code, mwh) if line_set == "potential" else None,
     }
+
+
+def demo_price(code: str, mwh: int) -> Decimal:
+    """A plausible all-in working price for 2027 (ct/kWh): larger customers pay less."""
+    base = {"strom": Decimal("27.5"), "gas": Decimal("9.8"), "waerme": Decimal("13.2")}[code]
+    discount = Decimal("0.35") if mwh >= 5000 else Decimal("0.2") if mwh >= 1000 else 0
+    return (base * (1 - discount)).quantize(Decimal("0.01"))
 
 
 @demo.register

@@ -7,7 +7,7 @@ from wattwerk.customers.forms import CHECKBOXES, MARKETING_FIELDS
 
 from .models import AccountOpportunity, Lead, Opportunity
 
-TOTAL_FIELDS = ("potential_kwh", "demand_kwh", "services_eur")
+TOTAL_FIELDS = ("potential_kwh", "demand_kwh", "services_eur", "revenue_eur")
 
 LEAD_FIELDS = (
     "company_name",
@@ -46,7 +46,14 @@ OPPORTUNITY_FIELDS = (
     "required_securities",
     "owner",
 )
-OPPORTUNITY_DERIVED = ("status", "lost_reason", "account_opportunity", "lead", *TOTAL_FIELDS)
+OPPORTUNITY_DERIVED = (
+    "status",
+    "lost_reason",
+    "account_opportunity",
+    "lead",
+    *TOTAL_FIELDS,
+    "expected_revenue_eur",
+)
 
 ACCOUNT_OPPORTUNITY_FIELDS = ("account", "phase", "note", "owner")
 ACCOUNT_OPPORTUNITY_DERIVED = ("demand_kwh", "won_kwh", "remaining_kwh")

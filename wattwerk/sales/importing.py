@@ -37,6 +37,7 @@ LINE_COLUMNS = [
     Column("annual_kwh", "Jahresmenge kWh"),
     Column("price_model", "Preismodell", lookup="name"),
     Column("product", "Produkt", lookup="name"),
+    Column("price_ct_kwh", "Preis ct/kWh"),
     Column("service", "Dienstleistung", lookup="name"),
     Column("scope", "Umfang"),
     Column("value_eur", "Wert EUR"),

@@ -225,8 +225,16 @@ class Opportunity(OwnedModel, TotalsFields, RecordModel):
     )
     expected_close = models.DateField(_("erwarteter Abschluss"), null=True, blank=True)
     required_securities = SecuritiesField(_("geforderte Sicherheiten"), kind="required")
+    expected_revenue_eur = models.DecimalField(
+        _("erwarteter Umsatz (EUR)"),
+        default=Decimal(0),
+        editable=False,
+        help_text=_("Umsatzpotenzial × Wahrscheinlichkeit"),
+        **MONEY_PLACES,
+    )
 
     secured_fields = ("required_securities",)
+    changelog_exclude = (*TotalsFields.changelog_exclude, "expected_revenue_eur")
 
     class Meta(OwnedModel.Meta):
         verbose_name = _("Verkaufschance")
@@ -314,6 +322,15 @@ class Line(models.Model):
         blank=True,
         related_name="+",
     )
+    price_ct_kwh = models.DecimalField(
+        _("Preis (ct/kWh)"),
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("erwarteter Arbeitspreis, für den Umsatz"),
+    )
     service = models.ForeignKey(
         EnergyService,
         verbose_name=_("Dienstleistung"),
@@ -349,6 +366,7 @@ class Line(models.Model):
         "annual_kwh",
         "price_model",
         "product",
+        "price_ct_kwh",
     )
     SERVICE_FIELDS = ("service", "scope", "value_eur")
 
@@ -360,6 +378,17 @@ class Line(models.Model):
             return f"{self.service or ''} {self.scope or ''}".strip()
         where = self.delivery_point or self.malo_id or self.address
         return f"{self.commodity or ''} {where or ''}".strip()
+
+    def revenue_eur(self, shares: list | None = None) -> Decimal:
+        """What the line is worth over its period: quantity × price for energy (nothing without
+        a price), the estimated value for a service. ``shares``: its year shares, if known."""
+        if self.kind == LineKind.SERVICE:
+            return self.value_eur or Decimal(0)
+        if self.price_ct_kwh is None:
+            return Decimal(0)
+        shares = self.year_shares() if shares is None else shares
+        quantity = sum((share.quantity for share in shares), Decimal(0))
+        return (quantity * self.price_ct_kwh / 100).quantize(Decimal("0.01"))
 
     def year_shares(self) -> list:
         """The annual quantity over the delivery period, per delivery year (calendar or gas

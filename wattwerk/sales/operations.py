@@ -356,7 +356,7 @@ def close_opportunity(
             probability=100 if won else 0,
         )
         opportunity.refresh_from_db()
-        totals.refresh_account(opportunity.account)
+        totals.refresh_opportunity(opportunity)  # the expected revenue follows the probability
         changelog.log_event(
             instance=opportunity,
             event="opportunity_won" if won else "opportunity_lost",
@@ -371,8 +371,9 @@ def close_opportunity(
 
 @operations.after_write(Opportunity)
 def _opportunity_written(opportunity: Opportunity, *, stored, deleted: bool) -> None:
-    """A created, changed (perhaps moved to another account) or deleted opportunity: the totals
-    of the accounts it belongs and belonged to follow."""
+    """A created, changed (perhaps moved to another account) or deleted opportunity: its expected
+    revenue (the probability may have changed) and the totals of the accounts it belongs and
+    belonged to follow."""
     accounts = {opportunity.account_id} | ({stored.account_id} if stored is not None else set())
     current = opportunity.account_opportunity if opportunity.account_opportunity_id else None
     if not deleted and (current is None or current.account_id != opportunity.account_id):
@@ -384,6 +385,8 @@ def _opportunity_written(opportunity: Opportunity, *, stored, deleted: bool) -> 
             account_opportunity=account_opportunity
         )
         opportunity.account_opportunity = account_opportunity
+    if not deleted:
+        totals.refresh_opportunity(opportunity, with_account=False)
     for account in Account.objects.filter(pk__in=accounts):
         totals.refresh_account(account)
 

@@ -27,6 +27,7 @@ from wattwerk.customers.models import Account
 from .models import AccountOpportunity, Lead, LineKind, LineSet, Opportunity, OpportunityLine
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -34,18 +35,22 @@ class Totals:
     annual: dict = field(default_factory=lambda: defaultdict(Decimal))  # (set, commodity) → kWh
     years: dict = field(default_factory=lambda: defaultdict(Decimal))  # (set, commodity, year)
     services: dict = field(default_factory=lambda: defaultdict(Decimal))  # set → EUR
+    revenue: dict = field(default_factory=lambda: defaultdict(Decimal))  # set → EUR
 
     def add(self, line, line_set: str | None = None) -> None:
         line_set = line_set or line.line_set
         if line.kind == LineKind.SERVICE:
             self.services[line_set] += line.value_eur or ZERO
+            self.revenue[line_set] += line.revenue_eur()
             return
         if line.annual_kwh is None or line.commodity is None:
             return
         code = line.commodity.code
         self.annual[line_set, code] += line.annual_kwh
-        for share in line.year_shares():
+        shares = line.year_shares()
+        for share in shares:
             self.years[line_set, code, share.label] += share.quantity
+        self.revenue[line_set] += line.revenue_eur(shares)
 
     def kwh(self, line_set: str) -> Decimal:
         return sum((kwh for (name, _code), kwh in self.annual.items() if name == line_set), ZERO)
@@ -59,9 +64,10 @@ class Totals:
             entry["annual_kwh"] = str(kwh)
         for (line_set, code, label), kwh in sorted(self.years.items()):
             result[line_set][code]["years"][label] = str(kwh)
-        services = {name: str(eur) for name, eur in sorted(self.services.items()) if eur}
-        if services:
-            result["services_eur"] = services
+        for key, amounts in (("services_eur", self.services), ("revenue_eur", self.revenue)):
+            present = {name: str(eur) for name, eur in sorted(amounts.items()) if eur}
+            if present:
+                result[key] = present
         return result
 
 
@@ -81,6 +87,7 @@ def stored_values(totals: Totals) -> dict:
         "potential_kwh": totals.kwh(LineSet.POTENTIAL),
         "demand_kwh": totals.kwh(LineSet.DEMAND),
         "services_eur": totals.services[LineSet.POTENTIAL],
+        "revenue_eur": totals.revenue[LineSet.POTENTIAL],
         "totals": totals.breakdown(),
     }
 
@@ -90,7 +97,11 @@ def lead_values(lead: Lead) -> dict:
 
 
 def opportunity_values(opportunity: Opportunity) -> dict:
-    return stored_values(of_lines(_lines(opportunity.lines.all())))
+    """Its totals, and the expected revenue: the potential's revenue weighted by probability."""
+    values = stored_values(of_lines(_lines(opportunity.lines.all())))
+    weighted = values["revenue_eur"] * opportunity.probability / 100
+    values["expected_revenue_eur"] = weighted.quantize(CENT)
+    return values
 
 
 def account_values(account: Account) -> tuple[dict, dict]:
@@ -149,9 +160,10 @@ def refresh_account(account: Account) -> None:
         _store(account_opportunity, opportunity_totals)
 
 
-def refresh_opportunity(opportunity: Opportunity) -> None:
+def refresh_opportunity(opportunity: Opportunity, *, with_account: bool = True) -> None:
     _store(opportunity, opportunity_values(opportunity))
-    refresh_account(opportunity.account)
+    if with_account:
+        refresh_account(opportunity.account)
 
 
 def differences() -> list[str]:

@@ -334,6 +334,7 @@ class TotalsView(RecordView):
             rows=totals_rows(record.totals),
             remaining=remaining,
             services=record.totals.get("services_eur", {}),
+            revenue=record.totals.get("revenue_eur", {}),
         )
         return render_page(request, self.template_name, context, partial="tab")
 

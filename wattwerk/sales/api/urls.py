@@ -237,7 +237,13 @@ class OpportunityViewSet(LinesMixin, RecordViewSet):
     line_serializer = OpportunityLineSerializer
     filterset_class = registry.for_model(Opportunity).filterset_class
     select_related = ("owner", "account", "contact", "account_opportunity__account", "lead")
-    ordering_fields = ["name", "expected_close", "probability", "potential_kwh"]
+    ordering_fields = [
+        "name",
+        "expected_close",
+        "probability",
+        "potential_kwh",
+        "expected_revenue_eur",
+    ]
 
     @extend_schema(request=CloseSerializer, responses=OpportunitySerializer)
     @record_action(

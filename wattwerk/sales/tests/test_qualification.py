@@ -265,3 +265,48 @@ def test_a_line_cannot_name_a_delivery_point_out_of_reach(sales_api):
     assert answer.status_code == 400
     assert [error["field"] for error in answer.json()["errors"]] == ["delivery_point"]
     assert not lead.lines.exists()
+
+
+def test_expected_revenue_follows_prices_lines_and_probability(sales_api):
+    """Revenue over the delivery period: quantity × price for energy, the value of services;
+    the expected revenue weights it by the probability — through the API."""
+    account = AccountFactory(owner=sales_api.user)
+    created = sales_api.post(
+        "/api/v1/opportunities/",
+        {"name": "Strom 2027–2028", "account": account.pk, "probability": 40},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    two_years = {
+        **energy(kwh="1000000", start=(2027, 1, 1), end=(2029, 1, 1)),
+        "price_ct_kwh": "18.5",
+    }
+    for values in (two_years, service(eur="12000"), energy("demand", kwh="9000000")):
+        answer = sales_api.post(
+            f"/api/v1/opportunities/{pk}/lines/", api_line(values), format="json"
+        )
+        assert answer.status_code == 201, answer.json()
+    shown = sales_api.get(f"/api/v1/opportunities/{pk}/").json()
+    # 2,000,000 kWh × 0.185 EUR = 370,000 EUR, plus the service; the demand line has no price
+    assert Decimal(shown["revenue_eur"]) == Decimal("382000.00")
+    assert Decimal(shown["expected_revenue_eur"]) == Decimal("152800.00")
+    assert shown["totals"]["revenue_eur"] == {"potential": "382000.00"}
+
+    changed = sales_api.patch(f"/api/v1/opportunities/{pk}/", {"probability": 75}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert Decimal(changed.json()["expected_revenue_eur"]) == Decimal("286500.00")
+    assert Account.objects.get(pk=account.pk).revenue_eur == Decimal("382000.00")
+
+    refused = sales_api.post(
+        f"/api/v1/opportunities/{pk}/lines/",
+        api_line({**service(), "price_ct_kwh": "3"}),
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert [error["field"] for error in refused.json()["errors"]] == ["price_ct_kwh"]
+
+    won = sales_api.post(f"/api/v1/opportunities/{pk}/close/", {"won": True}, format="json")
+    assert won.status_code == 200, won.json()
+    assert Opportunity.objects.get(pk=pk).expected_revenue_eur == Decimal("382000.00")
+    assert Account.objects.get(pk=account.pk).revenue_eur == 0  # no open opportunity left

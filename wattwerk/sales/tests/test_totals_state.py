@@ -28,6 +28,7 @@ line_values = st.one_of(
             "annual_kwh": st.decimals(min_value=0, max_value=10**9, places=3),
             "start": st.dates(min_value=date(2026, 1, 1), max_value=date(2029, 12, 1)),
             "days": st.integers(min_value=1, max_value=1200),
+            "price": st.none() | st.decimals(min_value=0, max_value=100, places=4),
         }
     ),
     st.fixed_dictionaries(
@@ -56,6 +57,7 @@ def as_values(drawn: dict) -> dict:
         "annual_kwh": drawn["annual_kwh"],
         "active_from": start,
         "active_to": date.fromordinal(start.toordinal() + drawn["days"]),
+        "price_ct_kwh": drawn["price"],
     }
 
 
@@ -147,6 +149,14 @@ class Totals(RuleBasedStateMachine):
         open_ = list(Opportunity.objects.filter(owner=self.owner, status="open"))
         opportunity = open_[pick % len(open_)]
         opportunity.account = next(a for a in self.accounts if a.pk != opportunity.account_id)
+        core_operations.update_record(instance=opportunity, acting_user=None, now=self.now)
+
+    @precondition(lambda self: Opportunity.objects.filter(owner=self.owner).exists())
+    @rule(pick=st.integers(0, 100), probability=st.integers(0, 100))
+    def change_probability(self, pick, probability):
+        opportunities = list(Opportunity.objects.filter(owner=self.owner))
+        opportunity = opportunities[pick % len(opportunities)]
+        opportunity.probability = probability
         core_operations.update_record(instance=opportunity, acting_user=None, now=self.now)
 
     @invariant()
