@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wattwerk.core import changelog, operations
 from wattwerk.core.querysets import Action
+from wattwerk.customers import queries
 from wattwerk.customers.models import Account, AccountContact, Contact
 from wattwerk.energy.models import Commodity, DeliveryPoint
 
@@ -144,44 +145,103 @@ def remove_line(*, line: Line, acting_user, now: datetime) -> None:
         )
 
 
+# What an account and a contact take over from a lead: their field ← the lead's field.
+ACCOUNT_FROM_LEAD = {
+    "name": "company_name",
+    "legal_form": "legal_form",
+    "vat_id": "vat_id",
+    "street": "street",
+    "postcode": "postcode",
+    "city": "city",
+    "customer_type": "customer_type",
+    "industry": "industry",
+    "segment": "segment",
+    "consent": "consent",
+    "consent_date": "consent_date",
+    "consent_source": "consent_source",
+}
+CONTACT_FROM_LEAD = {
+    "salutation": "salutation",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "email": "email",
+    "phone": "phone",
+    "segment": "segment",
+    "consent": "consent",
+    "consent_date": "consent_date",
+    "consent_source": "consent_source",
+}
+MARKETING_LINKS = ("interests", "channels")
+
+
+def _lead_values(lead: Lead, fields: dict) -> dict:
+    return {name: getattr(lead, source) for name, source in fields.items()}
+
+
 def account_from_lead(lead: Lead) -> Account:
     """A new account with the lead's company data (not saved)."""
     return Account(
-        name=lead.company_name,
-        legal_form=lead.legal_form,
-        vat_id=lead.vat_id,
-        street=lead.street,
-        postcode=lead.postcode,
-        city=lead.city,
-        customer_type=lead.customer_type,
-        industry=lead.industry,
-        segment=lead.segment,
-        consent=lead.consent,
-        consent_date=lead.consent_date,
-        consent_source=lead.consent_source,
-        owner=lead.owner,
-        owner_team=lead.owner_team,
+        **_lead_values(lead, ACCOUNT_FROM_LEAD), owner=lead.owner, owner_team=lead.owner_team
     )
 
 
 def contact_from_lead(lead: Lead) -> Contact:
     return Contact(
-        salutation=lead.salutation,
-        first_name=lead.first_name,
-        last_name=lead.last_name,
-        email=lead.email,
-        phone=lead.phone,
-        segment=lead.segment,
-        consent=lead.consent,
-        consent_date=lead.consent_date,
-        consent_source=lead.consent_source,
-        owner=lead.owner,
-        owner_team=lead.owner_team,
+        **_lead_values(lead, CONTACT_FROM_LEAD), owner=lead.owner, owner_team=lead.owner_team
     )
 
 
 def _marketing_links(lead: Lead) -> dict:
-    return {"interests": list(lead.interests.all()), "channels": list(lead.channels.all())}
+    return {name: list(getattr(lead, name).all()) for name in MARKETING_LINKS}
+
+
+def _take_over(record, lead: Lead, fields: dict, acting_user, now: datetime) -> None:
+    """An existing account or contact takes over what the lead knows and it does not: empty
+    fields are filled (a consent with its date and source), interests and channels are added.
+    Nothing it has is overwritten; without the right to write it, it stays as it is."""
+    if not operations.within_reach(record, acting_user, Action.WRITE):
+        return
+    values = _lead_values(lead, fields)
+    if values.pop("consent") and not record.consent:
+        record.consent = True
+        record.consent_date, record.consent_source = (
+            values["consent_date"],
+            values["consent_source"],
+        )
+    for name in ("consent_date", "consent_source"):
+        values.pop(name)
+    for name, value in values.items():
+        if value not in (None, "") and getattr(record, name) in (None, ""):
+            setattr(record, name, value)
+    links = {
+        name: list({*getattr(record, name).all(), *getattr(lead, name).all()})
+        for name in MARKETING_LINKS
+    }
+    operations.update_record(instance=record, acting_user=acting_user, now=now, many_to_many=links)
+
+
+def duplicate_suggestions(lead: Lead, user) -> tuple[list, list]:
+    """(accounts, contacts) the user may read that may be the lead's company and person."""
+    accounts = queries.similar_accounts(
+        user,
+        name=lead.company_name,
+        vat_id=lead.vat_id,
+        street=lead.street,
+        postcode=lead.postcode,
+        city=lead.city,
+        legal_form=lead.legal_form,
+    )
+    contacts = []
+    if lead.last_name:
+        contacts = queries.similar_contacts(
+            user,
+            last_name=lead.last_name,
+            first_name=lead.first_name,
+            email=lead.email,
+            phone=lead.phone,
+            account=accounts[0].record if accounts else None,
+        )
+    return accounts, contacts
 
 
 def _delivery_point_for(line: Line, lead: Lead, account: Account, acting_user, now):
@@ -242,6 +302,7 @@ def qualify_lead(
             )
         else:
             _require(account, acting_user, Action.READ)
+            _take_over(account, lead, ACCOUNT_FROM_LEAD, acting_user, now)
         if contact is None and lead.last_name:
             contact = operations.create_record(
                 instance=contact_from_lead(lead),
@@ -251,10 +312,13 @@ def qualify_lead(
             )
         elif contact is not None:
             _require(contact, acting_user, Action.READ)
+            _take_over(contact, lead, CONTACT_FROM_LEAD, acting_user, now)
         if contact is not None:
-            AccountContact.objects.get_or_create(
+            link, _created = AccountContact.objects.get_or_create(
                 account=account, contact=contact, defaults={"position": lead.position}
             )
+            if not link.position and lead.position:
+                AccountContact.objects.filter(pk=link.pk).update(position=lead.position)
         opportunity = operations.create_record(  # the account opportunity follows (see below)
             instance=Opportunity(
                 name=opportunity_name or lead.company_name,

@@ -17,7 +17,6 @@ from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 from wattwerk.customers.models import Account, Contact
-from wattwerk.customers.queries import similar_accounts
 from wattwerk.energy.models import Commodity
 
 from . import operations
@@ -176,15 +175,13 @@ class QualifyView(RecordView):
         return registry.for_model(Lead)
 
     def render_tab(self, lead, form, status=200) -> HttpResponse:
-        suggestions = similar_accounts(
-            self.request.user,
-            name=lead.company_name,
-            vat_id=lead.vat_id,
-            postcode=lead.postcode,
-            city=lead.city,
-        )
+        accounts, contacts = operations.duplicate_suggestions(lead, self.request.user)
         context = self.base_context(
-            object=lead, active_tab="qualify", form=form, suggestions=suggestions
+            object=lead,
+            active_tab="qualify",
+            form=form,
+            suggestions=accounts,
+            contact_suggestions=contacts,
         )
         response = render_page(self.request, self.template_name, context, partial="tab")
         response.status_code = status

@@ -145,6 +145,22 @@ class QualifySerializer(serializers.Serializer):
             field.queryset = field.queryset.restrict(user, Action.READ)
 
 
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="record.pk")
+    display = serializers.CharField(source="record")
+    score = serializers.FloatField(help_text="0 … 1")
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="name, vat_id, address, postcode, city, legal_form (eine andere), email, "
+        "phone, account",
+    )
+
+
+class DuplicatesSerializer(serializers.Serializer):
+    accounts = SuggestionSerializer(many=True)
+    contacts = SuggestionSerializer(many=True)
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, help_text="Grund")
 
@@ -186,6 +202,14 @@ class LeadViewSet(LinesMixin, RecordViewSet):
         return Response(
             OpportunitySerializer(opportunity, context=context).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(responses=DuplicatesSerializer)
+    @record_action(methods=["get"], object_action=Action.READ)
+    def duplicates(self, request, *args, **kwargs):
+        """Accounts and contacts the user may read that may be the lead's company and person
+        (German-aware matching), best first — the candidates for qualifying into."""
+        accounts, contacts = operations.duplicate_suggestions(self.get_object(), request.user)
+        return Response(DuplicatesSerializer({"accounts": accounts, "contacts": contacts}).data)
 
     @extend_schema(request=ReasonSerializer, responses=LeadSerializer)
     @record_action(

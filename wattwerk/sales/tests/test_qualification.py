@@ -310,3 +310,54 @@ def test_expected_revenue_follows_prices_lines_and_probability(sales_api):
     assert won.status_code == 200, won.json()
     assert Opportunity.objects.get(pk=pk).expected_revenue_eur == Decimal("382000.00")
     assert Account.objects.get(pk=account.pk).revenue_eur == 0  # no open opportunity left
+
+
+def test_existing_account_and_contact_take_over_what_the_lead_knows(sales_api):
+    """Empty fields are filled from the lead, interests and channels added; nothing the account
+    or contact has is overwritten, and the history shows what was taken over."""
+    from wattwerk.customers.models import AccountContact, Channel, Contact, Interest
+
+    account = AccountFactory(owner=sales_api.user, city="Altstadt", vat_id="")
+    contact = Contact.objects.create(last_name="Berger", email="", owner=sales_api.user)
+    solar = Interest.objects.get_or_create(name="Photovoltaik")[0]
+    email = Channel.objects.get_or_create(name="E-Mail")[0]
+    account.interests.add(Interest.objects.get_or_create(name="Ökostrom")[0])
+    lead = LeadFactory(
+        owner=sales_api.user,
+        city="Neustadt",
+        street="Hafenstraße 4",
+        vat_id="DE136695976",
+        email="berger@example.org",
+        position="Energieeinkauf",
+        segment="A",
+        consent=True,
+        consent_date=timezone.localdate(),
+        consent_source="Messe",
+    )
+    lead.interests.add(solar)
+    lead.channels.add(email)
+
+    answer = sales_api.post(
+        f"/api/v1/leads/{lead.pk}/qualify/",
+        {"account": account.pk, "contact": contact.pk},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    account.refresh_from_db()
+    contact.refresh_from_db()
+    assert (account.city, account.street, account.vat_id) == (
+        "Altstadt",
+        "Hafenstraße 4",
+        "DE136695976",
+    )
+    assert (account.segment, account.consent, account.consent_source) == ("A", True, "Messe")
+    assert {interest.name for interest in account.interests.all()} == {"Ökostrom", "Photovoltaik"}
+    assert list(account.channels.all()) == [email]
+    assert (contact.last_name, contact.email, contact.consent) == (
+        "Berger",
+        "berger@example.org",
+        True,
+    )
+    assert AccountContact.objects.get(account=account, contact=contact).position == "Energieeinkauf"
+    changed = {name for entry in history(account) for name in (entry.changes or {})}
+    assert {"street", "vat_id", "interests"} <= changed

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wattwerk.core.testing import count_queries
-from wattwerk.customers.tests.factories import AccountFactory
+from wattwerk.customers.tests.factories import AccountFactory, ContactFactory
 from wattwerk.energy.models import Commodity
 from wattwerk.sales import operations
 from wattwerk.sales.models import Lead, Opportunity
@@ -94,11 +94,16 @@ def test_the_lines_tab_runs_a_fixed_number_of_queries(client, seller):
 
 def test_qualify_suggests_duplicates_and_qualifies(client, seller):
     existing = AccountFactory(name="Kühlhaus Nord", postcode="12345", owner=seller)
-    lead = LeadFactory(owner=seller, company_name="Kuehlhaus Nord", postcode="12345")
+    person = ContactFactory(first_name="Jana", last_name="Kühn", owner=seller)
+    lead = LeadFactory(
+        owner=seller, company_name="Kuehlhaus Nord", postcode="12345", last_name="Kuehn"
+    )
     operations.add_line(parent=lead, values=energy(), acting_user=None, now=timezone.now())
     url = reverse("leads_qualify", args=[lead.pk])
     page = client.get(url).content.decode()
     assert f'data-account="{existing.pk}"' in page
+    assert "ähnlicher Name, gleiche PLZ" in page
+    assert f'data-contact="{person.pk}"' in page
     answer = client.post(url, {"account": existing.pk, "opportunity_name": "Strom 2027"})
     opportunity = Opportunity.objects.get()
     assert answer.status_code == 302
