@@ -94,6 +94,14 @@ def within_reach(instance: models.Model, acting_user, action: str) -> bool:
     return type(instance).objects.restrict(acting_user, action).filter(pk=instance.pk).exists()
 
 
+def require(instance: models.Model, acting_user, action: str) -> None:
+    """Refuse (PermissionDenied) when the user may not do ``action`` on this record."""
+    if not within_reach(instance, acting_user, action):
+        raise PermissionDenied(
+            _("Dazu fehlt Ihnen das Recht an „%(record)s“.") % {"record": instance}
+        )
+
+
 def _check_secured_writes(instance: models.Model, acting_user, stored: models.Model | None):
     """A secured field the user may not write must keep its value (its default when new)."""
     read_only = field_rights(acting_user, type(instance)).read_only
@@ -226,6 +234,7 @@ __all__ = [
     "after_write",
     "create_record",
     "delete_record",
+    "require",
     "update_record",
     "within_reach",
 ]

@@ -338,8 +338,12 @@ class Contact(OwnedModel, MarketingAttributes, RecordModel):
 class AccountContact(models.Model):
     """A contact at an account: position (Funktion) and department there."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        Account, verbose_name=_("Firma"), on_delete=models.CASCADE, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("Kontakt"), on_delete=models.CASCADE, related_name="positions"
+    )
     position = models.CharField(_("Funktion"), max_length=100, blank=True)
     department = models.CharField(_("Abteilung"), max_length=100, blank=True)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.references import Reference, register_references
-from wattwerk.core.registry import RelatedTab, registry
+from wattwerk.core.registry import RelatedTab, Tab, registry
 from wattwerk.core.tables import RecordTable
 from wattwerk.energy.tables import EnergyColumn
 
@@ -120,4 +120,5 @@ registry.register(
     detail_fields=(*forms.CONTACT_FIELDS, "owning_department"),
     searchable=True,
     list_select_related=("owner",),
+    tabs=(Tab("accounts", _("Firmen und Funktionen"), "contacts_accounts"),),
 )

@@ -4,8 +4,8 @@ writes the history."""
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wattwerk.core import changelog, operations
@@ -30,13 +30,6 @@ LINE_FIELDS = [
     for field in Line._meta.get_fields()
     if field.concrete and not field.primary_key and field.name != "id"
 ]
-
-
-def _require(instance: models.Model, acting_user, action: str) -> None:
-    if not operations.within_reach(instance, acting_user, action):
-        raise PermissionDenied(
-            _("Dazu fehlt Ihnen das Recht an „%(record)s“.") % {"record": instance}
-        )
 
 
 def _within(queryset, acting_user, action: str):
@@ -75,7 +68,7 @@ def add_line(*, parent: Lead | Opportunity, values: dict, acting_user, now: date
     """A new potential or demand line on a lead or an opportunity (write on it needed)."""
     with transaction.atomic():
         parent = type(parent).objects.select_for_update().get(pk=parent.pk)
-        _require(parent, acting_user, Action.WRITE)
+        operations.require(parent, acting_user, Action.WRITE)
         _check_open(parent)
         if isinstance(parent, Lead):
             line = LeadLine(**values, lead=parent)
@@ -99,7 +92,7 @@ def change_line(*, line: Line, values: dict, acting_user, now: datetime) -> Line
     with transaction.atomic():
         parent = parent_of(line)
         parent = type(parent).objects.select_for_update().get(pk=parent.pk)
-        _require(parent, acting_user, Action.WRITE)
+        operations.require(parent, acting_user, Action.WRITE)
         _check_open(parent)
         before = line_data(line)
         for name, value in values.items():
@@ -129,7 +122,7 @@ def remove_line(*, line: Line, acting_user, now: datetime) -> None:
     with transaction.atomic():
         parent = parent_of(line)
         parent = type(parent).objects.select_for_update().get(pk=parent.pk)
-        _require(parent, acting_user, Action.WRITE)
+        operations.require(parent, acting_user, Action.WRITE)
         _check_open(parent)
         data = line_data(line)
         shown = str(line)
@@ -283,7 +276,7 @@ def qualify_lead(
     ways. All or nothing; a lead is qualified once."""
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
-        _require(lead, acting_user, Action.WRITE)
+        operations.require(lead, acting_user, Action.WRITE)
         if lead.status != Lead.Status.OPEN:
             raise ValidationError(
                 _(
@@ -301,7 +294,7 @@ def qualify_lead(
                 many_to_many=links,
             )
         else:
-            _require(account, acting_user, Action.READ)
+            operations.require(account, acting_user, Action.READ)
             _take_over(account, lead, ACCOUNT_FROM_LEAD, acting_user, now)
         if contact is None and lead.last_name:
             contact = operations.create_record(
@@ -311,7 +304,7 @@ def qualify_lead(
                 many_to_many=links,
             )
         elif contact is not None:
-            _require(contact, acting_user, Action.READ)
+            operations.require(contact, acting_user, Action.READ)
             _take_over(contact, lead, CONTACT_FROM_LEAD, acting_user, now)
         if contact is not None:
             link, _created = AccountContact.objects.get_or_create(
@@ -377,7 +370,7 @@ def qualify_lead(
 def disqualify_lead(*, lead: Lead, reason: str, acting_user, now: datetime) -> Lead:
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
-        _require(lead, acting_user, Action.WRITE)
+        operations.require(lead, acting_user, Action.WRITE)
         if lead.status != Lead.Status.OPEN:
             raise ValidationError(
                 _("Nur offene Leads lassen sich disqualifizieren; dieser ist %(status)s.")
@@ -405,7 +398,7 @@ def close_opportunity(
     """Won or lost (a loss needs a reason); the account's totals follow at once."""
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-        _require(opportunity, acting_user, Action.WRITE)
+        operations.require(opportunity, acting_user, Action.WRITE)
         if opportunity.status != Opportunity.Status.OPEN:
             raise ValidationError(
                 _("Die Verkaufschance ist bereits %(status)s.")

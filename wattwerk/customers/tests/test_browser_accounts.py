@@ -1,5 +1,5 @@
-"""Journey: an account with a wrong VAT ID, corrected; a contact at it; the credit data hidden
-from sales and shown to credit management."""
+"""Journey: an account with a wrong VAT ID, corrected; a contact at it, with position and
+department there; the credit data hidden from sales and shown to credit management."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,6 +15,7 @@ SALES = [
     "customers.write_account",
     "customers.read_contact",
     "customers.create_contact",
+    "customers.write_contact",
     "customers.read_customertype",
     "customers.read_industrycode",
     "customers.read_interest",
@@ -54,3 +55,16 @@ def test_create_an_account_fix_its_vat_id_and_add_a_contact(
     contact = Contact.objects.get()
     assert list(contact.accounts.all()) == [account]
     assert contact.mobile == "+49 171 1234567"
+
+    page.get_by_role("link", name="Firmen und Funktionen").click()
+    row = page.locator(f"#position-{account.pk}")
+    expect(row).to_contain_text(str(account))
+    row.get_by_role("link", name="Bearbeiten").click()
+    expect(page.get_by_label("Firma")).to_be_disabled()
+    page.get_by_label("Funktion").fill("Leiterin Energieeinkauf")
+    page.get_by_label("Abteilung").fill("Einkauf")
+    page.locator("#position-form").get_by_role("button", name="Speichern").click()
+    expect(row).to_contain_text("Leiterin Energieeinkauf")
+    expect(row).to_contain_text("Einkauf")
+    link = contact.positions.get()
+    assert (link.position, link.department) == ("Leiterin Energieeinkauf", "Einkauf")
