@@ -21,7 +21,8 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from . import history
-from .models import ObjectChange
+from .models import ObjectChange, OwnedModel
+from .querysets import Action
 
 EVENT_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
@@ -86,19 +87,54 @@ def field_display(instance: models.Model, field: models.Field) -> str:
 
 
 def field_rows(
-    instance: models.Model, names: Iterable[str], hidden: frozenset[str] = frozenset()
+    instance: models.Model,
+    names: Iterable[str],
+    hidden: frozenset[str] = frozenset(),
+    reader=None,
 ) -> list[tuple[str, str | None, bool]]:
     """(label, value, hidden) per field, for a record page, an e-mail, a PDF or an export.
 
     A field in ``hidden`` (see :func:`wattwerk.core.querysets.field_rights`) keeps its label and
-    loses its value, so whatever renders the rows cannot show it by mistake.
+    loses its value, so whatever renders the rows cannot show it by mistake. With a ``reader``,
+    owned records it links to that the reader may not read are not named (one query per such
+    field, whatever the number of links).
     """
     rows = []
     for name in names:
         field = instance._meta.get_field(name)
-        value = None if name in hidden else field_display(instance, field)
+        if name in hidden:
+            value = None
+        elif reader is not None and _is_owned_link(field):
+            value = _readable_display(instance, field, reader)
+        else:
+            value = field_display(instance, field)
         rows.append((field.verbose_name, value, name in hidden))
     return rows
+
+
+def _is_owned_link(field: models.Field) -> bool:
+    return field.is_relation and issubclass(field.related_model, OwnedModel)
+
+
+def _readable_display(instance: models.Model, field: models.Field, reader) -> str:
+    """The names of the linked records the reader may read; the others only counted."""
+    if field.many_to_many:
+        linked = list(getattr(instance, field.name).all())
+    else:
+        related = getattr(instance, field.name)
+        linked = [related] if related is not None else []
+    if not linked:
+        return ""
+    allowed = set(
+        field.related_model.objects.restrict(reader, Action.READ)
+        .filter(pk__in=[record.pk for record in linked])
+        .values_list("pk", flat=True)
+    )
+    names = [str(record) for record in linked if record.pk in allowed]
+    withheld = len(linked) - len(names)
+    if withheld:
+        names.append(_("%(count)s ohne Leserecht") % {"count": withheld})
+    return ", ".join(names)
 
 
 def snapshot(instance: models.Model) -> dict[str, tuple[Any, str | None]]:

@@ -125,7 +125,9 @@ class RecordDetailView(RecordView):
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         instance = self.get_object(Action.READ)
         hidden = field_rights(request.user, self.model).hidden
-        fields = changelog.field_rows(instance, self.record_type.detail_fields, hidden)
+        fields = changelog.field_rows(
+            instance, self.record_type.detail_fields, hidden, reader=request.user
+        )
         context = self.base_context(object=instance, fields=fields, active_tab="overview")
         return render_page(request, self.template_name, context, partial="tab")
 

@@ -61,6 +61,7 @@ def test_a_bad_position_is_refused_with_the_field_named(client, editor):
 
 
 def test_readers_see_no_form_and_no_names_of_accounts_they_may_not_read(client):
+    """Neither the tab nor the record page names an account the reader may not read."""
     owner = UserFactory()
     reader = UserFactory()
     reader.roles.add(
@@ -81,6 +82,11 @@ def test_readers_see_no_form_and_no_names_of_accounts_they_may_not_read(client):
     assert "Geheime Firma" not in page
     assert "(kein Zugriff)" in page
     assert client.post(url, {"account": mine.pk}).status_code == 403
+    # the record page, too, names only the accounts the reader may read
+    overview = client.get(contact.get_absolute_url()).content.decode()
+    assert "Eigene Firma" in overview
+    assert "Geheime Firma" not in overview
+    assert "1 ohne Leserecht" in overview
 
 
 def test_the_tab_runs_a_fixed_number_of_queries(client, editor):
