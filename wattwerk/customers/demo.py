@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from wattwerk.access.demo import grant, secure
 from wattwerk.access.models import Depth, Privilege, User
-from wattwerk.core import demo
+from wattwerk.core import demo, operations
 from wattwerk.energy.identifiers import with_check_digit
 from wattwerk.energy.models import DeliveryPoint
 
@@ -188,47 +188,52 @@ def load_customers(*, now) -> None:
         segment,
         owner,
     ) in enumerate(ACCOUNTS):
-        account, created = Account.objects.get_or_create(
-            name=name,
-            defaults={
-                "legal_form": legal_form,
-                "customer_type": CustomerType.objects.get(name=type_name),
-                "industry": IndustryCode.objects.get(system="WZ", version="2008", code=division),
-                "city": city,
-                "postcode": postcode,
-                "street": f"Industriestraße {number + 1}",
-                "segment": segment,
-                "owner": users[owner],
-                "rating_system": "creditreform",
-                "credit_score": Decimal(150 + (number * 37) % 250),
-                "rating_date": date(2026, 1 + number % 10, 1 + number % 27),
-                "credit_limit": Decimal(50_000 * (1 + number % 8)),
-                "debtor_number": f"{4_100_000 + number}",
-                "payment_terms": "14 Tage netto",
-                "securities": (
-                    [
-                        {
-                            "type": "buergschaft",
-                            "amount": f"{25_000 * (1 + number % 4)}.00",
-                            "valid_from": "2026-01-01",
-                            "valid_to": "2027-01-01",
-                            "issuer": "Sparkasse Musterstadt",
-                            "reference": f"B-{2026_000 + number}",
-                        }
-                    ]
-                    if segment == "A"
-                    else []
-                ),
-            },
-        )
-        if created:
-            account.interests.set(interests[number % len(interests) :][:2])
-            account.channels.set(channels[number % len(channels) :][:2])
+        account = Account.objects.filter(name=name).first()
+        values = {
+            "legal_form": legal_form,
+            "customer_type": CustomerType.objects.get(name=type_name),
+            "industry": IndustryCode.objects.get(system="WZ", version="2008", code=division),
+            "city": city,
+            "postcode": postcode,
+            "street": f"Industriestraße {number + 1}",
+            "segment": segment,
+            "owner": users[owner],
+            "rating_system": "creditreform",
+            "credit_score": Decimal(150 + (number * 37) % 250),
+            "rating_date": date(2026, 1 + number % 10, 1 + number % 27),
+            "credit_limit": Decimal(50_000 * (1 + number % 8)),
+            "debtor_number": f"{4_100_000 + number}",
+            "payment_terms": "14 Tage netto",
+            "securities": (
+                [
+                    {
+                        "type": "buergschaft",
+                        "amount": f"{25_000 * (1 + number % 4)}.00",
+                        "valid_from": "2026-01-01",
+                        "valid_to": "2027-01-01",
+                        "issuer": "Sparkasse Musterstadt",
+                        "reference": f"B-{2026_000 + number}",
+                    }
+                ]
+                if segment == "A"
+                else []
+            ),
+        }
+        if account is None:  # created like by a user: validated, with its history
+            account = operations.create_record(
+                instance=Account(name=name, **values),
+                acting_user=None,
+                now=now,
+                many_to_many={
+                    "interests": interests[number % len(interests) :][:2],
+                    "channels": channels[number % len(channels) :][:2],
+                },
+            )
         accounts[name] = account
     hopfen = accounts["Brauerei Hopfen"]
     if hopfen.parent_id is None:
         hopfen.parent = accounts["Brauerei Hopfen Holding"]
-        hopfen.save(update_fields=["parent"])
+        operations.update_record(instance=hopfen, acting_user=None, now=now)
     DeliveryPoint.objects.filter(
         malo_id__in=[with_check_digit(base) for base in ("5000000001", "5000000002")],
         account=None,
@@ -243,17 +248,19 @@ def load_customers(*, now) -> None:
             first_name = FIRST_NAMES[index % len(FIRST_NAMES)]
             last_name = LAST_NAMES[(index // len(FIRST_NAMES) + index) % len(LAST_NAMES)]
             email = f"{first_name}.{last_name}.{index}@kunde.example".lower()
-            contact, _ = Contact.objects.get_or_create(
-                email=email,
-                defaults={
-                    "salutation": "Frau"
+            contact = Contact.objects.filter(email=email).first() or operations.create_record(
+                instance=Contact(
+                    email=email,
+                    salutation="Frau"
                     if first_name in {"Anna", "Clara", "Eva", "Gisela", "Ines"}
                     else "Herr",
-                    "first_name": first_name,
-                    "last_name": last_name,
-                    "phone": f"+49 30 {5_550_000 + index}",
-                    "owner": account.owner,
-                },
+                    first_name=first_name,
+                    last_name=last_name,
+                    phone=f"+49 30 {5_550_000 + index}",
+                    owner=account.owner,
+                ),
+                acting_user=None,
+                now=now,
             )
             position, department = POSITIONS[index % len(POSITIONS)]
             AccountContact.objects.get_or_create(

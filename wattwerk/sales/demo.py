@@ -7,6 +7,7 @@ from decimal import Decimal
 from wattwerk.access.demo import grant, secure
 from wattwerk.access.models import Depth, Privilege, User
 from wattwerk.core import demo
+from wattwerk.core import operations as core_operations
 from wattwerk.customers.models import Account, CustomerType
 from wattwerk.energy.identifiers import with_check_digit
 from wattwerk.energy.models import Commodity, EnergyService, PriceModel
@@ -454,14 +455,18 @@ def load_sales(*, now) -> None:
     users = {user.username: user for user in User.objects.all()}
     for number, row in enumerate(LEADS):
         company, city, source, kind, owner, mwh, gas, factor, service, account_name = row
-        lead = Lead.objects.create(
-            company_name=company,
-            city=city,
-            source=source,
-            customer_type=CustomerType.objects.get(name=kind),
-            last_name=["Becker", "Hoffmann", "Schulz", "Wagner", "Koch"][number % 5],
-            first_name=["Anna", "Bernd", "Clara", "Dirk", "Eva"][number % 5],
-            owner=users[owner],
+        lead = core_operations.create_record(
+            instance=Lead(
+                company_name=company,
+                city=city,
+                source=source,
+                customer_type=CustomerType.objects.get(name=kind),
+                last_name=["Becker", "Hoffmann", "Schulz", "Wagner", "Koch"][number % 5],
+                first_name=["Anna", "Bernd", "Clara", "Dirk", "Eva"][number % 5],
+                owner=users[owner],
+            ),
+            acting_user=None,
+            now=now,
         )
         base = 6_000_000_000 + number * 10
         lines = [energy_line("potential", "strom", mwh, base + 1, 2)]
@@ -491,15 +496,13 @@ def load_sales(*, now) -> None:
             acting_user=None,
             now=now,
         )
-        Opportunity.objects.filter(pk=opportunity.pk).update(
-            probability=[20, 40, 60, 75][number % 4],
-            expected_close=date(2026, 12 - number % 3, 15),
-            required_securities=(
-                [{"type": "buergschaft", "amount": f"{mwh * 40}.00", "status": "requested"}]
-                if mwh >= 5000
-                else []
-            ),
-        )
+        opportunity.probability = [20, 40, 60, 75][number % 4]
+        opportunity.expected_close = date(2026, 12 - number % 3, 15)
+        if mwh >= 5000:
+            opportunity.required_securities = [
+                {"type": "buergschaft", "amount": f"{mwh * 40}.00", "status": "requested"}
+            ]
+        core_operations.update_record(instance=opportunity, acting_user=None, now=now)
         if company in WON or company in LOST:
             operations.close_opportunity(
                 opportunity=opportunity,
