@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from wattwerk.core.testing import count_queries
+from wattwerk.core.testing import count_queries, history
 from wattwerk.customers.tests.factories import AccountFactory, ContactFactory
-from wattwerk.energy.models import Commodity
+from wattwerk.energy.models import Commodity, EnergyService
 from wattwerk.sales import operations
-from wattwerk.sales.models import Lead, Opportunity
+from wattwerk.sales.models import AccountOpportunity, Lead, Opportunity
 
 from .factories import LeadFactory, OpportunityFactory, energy, service
 from .test_qualification import SALES
@@ -222,3 +222,44 @@ def test_ids_in_pages_are_not_written_with_thousands_separators(client, seller):
     assert 'href="?edit=123456"' in page
     editing = client.get(url, {"edit": "123456"}).content.decode()
     assert 'name="line" value="123456"' in editing
+
+
+def test_qualifying_three_potential_and_two_demand_lines_in_the_ui(client, seller):
+    """The acceptance case through the pages: lines added in the tab, the lead qualified into a
+    new account; the opportunity has the same lines, the account and its account opportunity
+    count them, and the lead's history shows one "qualified" event."""
+    lead = LeadFactory(owner=seller, company_name="Papierfabrik Weiß")
+    url = reverse("leads_lines", args=[lead.pk])
+    gas = Commodity.objects.get(code="gas").pk
+    audit = EnergyService.objects.get(name="Energieaudit").pk
+    posts = [
+        form_data(annual_kwh="1.000.000"),
+        form_data(commodity=gas, annual_kwh="2.000.000", active_to="2029-01-01"),
+        {"line_set": "potential", "kind": "service", "service": audit, "value_eur": "12.000"},
+        form_data(line_set="demand", annual_kwh="3.000.000"),
+        form_data(line_set="demand", commodity=gas, annual_kwh="4.000.000"),
+    ]
+    for data in posts:
+        answer = client.post(url, data, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab")
+        assert answer.status_code == 200, answer.content.decode()[:2000]
+    assert lead.lines.count() == 5
+
+    answer = client.post(reverse("leads_qualify", args=[lead.pk]), {})
+    assert answer.status_code == 302
+    opportunity = Opportunity.objects.get(lead=lead)
+
+    def shape(lines):
+        return sorted((line.line_set, line.kind, line.annual_kwh, line.value_eur) for line in lines)
+
+    assert shape(opportunity.lines.all()) == shape(lead.lines.all())
+    account = opportunity.account
+    assert account.name == "Papierfabrik Weiß"
+    assert (account.potential_kwh, account.demand_kwh) == (Decimal(3_000_000), Decimal(7_000_000))
+    remaining = AccountOpportunity.objects.get(account=account)
+    assert remaining.remaining_kwh == Decimal(7_000_000)
+    assert remaining.totals["remaining_by_year"]["strom 2027"] == "3000000.000"
+    lead.refresh_from_db()
+    events = [entry.event for entry in history(lead) if entry.is_event]
+    assert events.count("lead_qualified") == 1
+    page = client.get(reverse("opportunities_totals", args=[opportunity.pk])).content.decode()
+    assert "3.000,0\N{NO-BREAK SPACE}MWh" in page  # the demand of electricity
