@@ -6,7 +6,7 @@ record type without importing the app.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 
@@ -73,6 +73,12 @@ class Registry:
             raise ValueError(f"record type {record_type.slug!r} is registered twice")
         self._by_slug[record_type.slug] = record_type
         self._by_model[model] = record_type
+        return record_type
+
+    def add_tabs(self, model: type[models.Model], *tabs: Tab) -> RecordType:
+        """Tabs that another app (one layer up) adds to a record type registered before."""
+        record_type = replace(self._by_model[model], tabs=(*self._by_model[model].tabs, *tabs))
+        self._by_slug[record_type.slug] = self._by_model[model] = record_type
         return record_type
 
     def for_model(self, model: type[models.Model]) -> RecordType:

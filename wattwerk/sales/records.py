@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.registry import RelatedTab, Tab, registry
 from wattwerk.core.tables import RecordTable
+from wattwerk.customers.models import Account
 from wattwerk.energy.tables import EnergyColumn
 
 from . import forms, models
@@ -127,3 +128,4 @@ registry.register(
     ),
     tabs=(Tab("totals", _("Summen"), "account-opportunities_totals"),),
 )
+registry.add_tabs(Account, Tab("totals", _("Summen"), "accounts_totals"))

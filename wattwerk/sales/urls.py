@@ -30,6 +30,7 @@ urlpatterns = [
         views.OpportunityTotalsView.as_view(),
         name="opportunities_totals",
     ),
+    path("accounts/<int:pk>/totals/", views.AccountTotalsView.as_view(), name="accounts_totals"),
     path(
         "account-opportunities/<int:pk>/totals/",
         views.AccountOpportunityTotalsView.as_view(),

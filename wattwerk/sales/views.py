@@ -342,3 +342,7 @@ class OpportunityTotalsView(TotalsView):
 
 class AccountOpportunityTotalsView(TotalsView):
     model_class = AccountOpportunity
+
+
+class AccountTotalsView(TotalsView):
+    model_class = Account

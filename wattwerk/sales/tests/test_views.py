@@ -263,3 +263,12 @@ def test_qualifying_three_potential_and_two_demand_lines_in_the_ui(client, selle
     assert events.count("lead_qualified") == 1
     page = client.get(reverse("opportunities_totals", args=[opportunity.pk])).content.decode()
     assert "3.000,0\N{NO-BREAK SPACE}MWh" in page  # the demand of electricity
+    assert 'id="expected-revenue"' in page
+    account_page = client.get(account.get_absolute_url()).content.decode()
+    assert reverse("accounts_totals", args=[account.pk]) in account_page
+    page = client.get(reverse("accounts_totals", args=[account.pk])).content.decode()
+    assert "4.000,0\N{NO-BREAK SPACE}MWh" in page  # the demand of gas
+    assert 'id="expected-revenue"' not in page  # an account has no probability
+    lines = client.get(reverse("leads_lines", args=[lead.pk])).content.decode()
+    assert 'id="total-revenue"' in lines
+    assert 'id="total-expected-revenue"' not in lines
