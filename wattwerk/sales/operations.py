@@ -295,6 +295,9 @@ def qualify_lead(
             )
         else:
             operations.require(account, acting_user, Action.READ)
+            # Its row first, before any history entry: every writer of an account's totals
+            # locks in this order (account row, then the history's head), so none deadlock.
+            account = Account.objects.select_for_update().get(pk=account.pk)
             _take_over(account, lead, ACCOUNT_FROM_LEAD, acting_user, now)
         if contact is None and lead.last_name:
             contact = operations.create_record(

@@ -28,11 +28,17 @@ from ..forms import (
 )
 from ..models import AccountOpportunity, Lead, LeadLine, Opportunity, OpportunityLine
 
-LINE_API_FIELDS = ["id", *operations.LINE_FIELDS, "years"]
+LINE_API_FIELDS = ["id", *operations.LINE_FIELDS, "years", "period_kwh", "revenue_eur"]
 
 
 class LineSerializer(serializers.ModelSerializer):
     years = serializers.SerializerMethodField(help_text="Menge je Lieferjahr (kWh)")
+    period_kwh = serializers.SerializerMethodField(
+        help_text="Menge über den ganzen Lieferzeitraum (kWh)"
+    )
+    revenue_eur = serializers.SerializerMethodField(
+        help_text="Umsatz über den Lieferzeitraum: Menge × Preis bzw. Wert der Dienstleistung"
+    )
 
     class Meta:
         model = LeadLine
@@ -46,6 +52,13 @@ class LineSerializer(serializers.ModelSerializer):
 
     def get_years(self, line) -> dict[str, str]:
         return {share.label: str(share.quantity) for share in line.year_shares()}
+
+    def get_period_kwh(self, line) -> str | None:
+        shares = line.year_shares()
+        return str(sum(share.quantity for share in shares)) if shares else None
+
+    def get_revenue_eur(self, line) -> str:
+        return str(line.revenue_eur())
 
 
 class OpportunityLineSerializer(LineSerializer):

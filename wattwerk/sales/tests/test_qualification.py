@@ -287,6 +287,8 @@ def test_expected_revenue_follows_prices_lines_and_probability(sales_api):
             f"/api/v1/opportunities/{pk}/lines/", api_line(values), format="json"
         )
         assert answer.status_code == 201, answer.json()
+    lines = sales_api.get(f"/api/v1/opportunities/{pk}/lines/").json()
+    assert (lines[0]["period_kwh"], lines[0]["revenue_eur"]) == ("2000000.000", "370000.00")
     shown = sales_api.get(f"/api/v1/opportunities/{pk}/").json()
     # 2,000,000 kWh × 0.185 EUR = 370,000 EUR, plus the service; the demand line has no price
     assert Decimal(shown["revenue_eur"]) == Decimal("382000.00")
