@@ -169,13 +169,43 @@ def test_contacts_linked_to_their_accounts(tmp_path, importer_user):
     path = tmp_path / "kontakte.csv"
     write_csv(
         path,
-        ["Anrede", "Vorname", "Nachname", "Firmen", "Mobil"],
-        [["Frau", "Karla", "Kühn", "Molkerei Grünland | Kühlhaus Nord", "0171 1234567"]],
+        ["Anrede", "Vorname", "Nachname", "Firmen", "Funktion", "Abteilung", "Mobil"],
+        [
+            [
+                "Frau",
+                "Karla",
+                "Kühn",
+                "Molkerei Grünland | Kühlhaus Nord",
+                "Energieeinkauf",
+                "Einkauf",
+                "0171 1234567",
+            ],
+            ["Herr", "Jan", "Berg", "Kühlhaus Nord", "", "", ""],
+        ],
     )
     call_command("import_records", "contacts", str(path), "--user", "importeur", verbosity=0)
-    contact = Contact.objects.get()
+    contact = Contact.objects.get(last_name="Kühn")
     assert sorted(a.name for a in contact.accounts.all()) == ["Kühlhaus Nord", "Molkerei Grünland"]
     assert contact.mobile == "+49 171 1234567"
+    assert {(link.position, link.department) for link in contact.positions.all()} == {
+        ("Energieeinkauf", "Einkauf")
+    }
+    assert Contact.objects.get(last_name="Berg").positions.get().position == ""
+
+
+def test_a_position_too_long_or_without_an_account_is_named(tmp_path, importer_user):
+    AccountFactory(name="Kühlhaus Nord")
+    path = tmp_path / "kontakte.csv"
+    write_csv(
+        path,
+        ["Nachname", "Firmen", "Funktion"],
+        [["Kühn", "Kühlhaus Nord", "x" * 101], ["Berg", "", "Einkauf"]],
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("import_records", "contacts", str(path), "--user", "importeur", verbosity=0)
+    assert "Zeile 2, Funktion" in str(error.value)
+    assert "Zeile 3, Firmen" in str(error.value)
+    assert not Contact.objects.exists()
 
 
 def test_without_the_create_privilege_nothing_is_imported(tmp_path, make_user):
