@@ -1,5 +1,6 @@
 """The base viewset of every record type: restricted querysets, ETags and If-Match."""
 
+import functools
 import hashlib
 import json
 
@@ -254,7 +255,10 @@ class ImportAPIView(views.APIView):
 
 def record_action(**options):
     """``@record_action(object_action=Action.WRITE)``: an extra action on one record — POST by
-    default, for signed-in users, the right on the record checked as ``object_action`` says."""
+    default, for signed-in users, the right on the record checked as ``object_action`` says.
+
+    The action runs in one transaction: the record it writes is locked from ``get_object`` until
+    the answer (PostgreSQL refuses a row lock outside a transaction)."""
     defaults = {
         "detail": True,
         "methods": ["post"],
@@ -262,4 +266,13 @@ def record_action(**options):
         "filter_backends": [],
         "pagination_class": None,
     }
-    return action(**{**defaults, **options})
+
+    def decorate(function):
+        @functools.wraps(function)
+        def in_transaction(self, request, *args, **kwargs):
+            with transaction.atomic():
+                return function(self, request, *args, **kwargs)
+
+        return action(**{**defaults, **options})(in_transaction)
+
+    return decorate
