@@ -6,10 +6,12 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from wattwerk.core import changelog, operations
 from wattwerk.core.querysets import Action
+from wattwerk.customers import operations as customer_operations
 from wattwerk.customers import queries
 from wattwerk.customers.models import Account, AccountContact, Contact
 from wattwerk.energy.models import Commodity, DeliveryPoint
@@ -165,6 +167,8 @@ CONTACT_FROM_LEAD = {
     "consent_source": "consent_source",
 }
 MARKETING_LINKS = ("interests", "channels")
+# Taken over together or not at all: a street from one town and the city of another are no address.
+UNITS = (("street", "postcode", "city"), ("consent", "consent_date", "consent_source"))
 
 
 def _lead_values(lead: Lead, fields: dict) -> dict:
@@ -190,21 +194,21 @@ def _marketing_links(lead: Lead) -> dict:
 
 def _take_over(record, lead: Lead, fields: dict, acting_user, now: datetime) -> None:
     """An existing account or contact takes over what the lead knows and it does not: empty
-    fields are filled (a consent with its date and source), interests and channels are added.
-    Nothing it has is overwritten; without the right to write it, it stays as it is."""
+    fields are filled, the address and the consent (with its date and source) only as a whole
+    and only where the record has none; interests and channels are added. Nothing it has is
+    overwritten; without the right to write it, it stays as it is."""
     if not operations.within_reach(record, acting_user, Action.WRITE):
         return
     values = _lead_values(lead, fields)
-    if values.pop("consent") and not record.consent:
-        record.consent = True
-        record.consent_date, record.consent_source = (
-            values["consent_date"],
-            values["consent_source"],
-        )
-    for name in ("consent_date", "consent_source"):
-        values.pop(name)
+    empty = (None, "", False)
+    for unit in UNITS:
+        present = [name for name in unit if name in values]
+        given = {name: values.pop(name) for name in present}
+        if all(getattr(record, name) in empty for name in present):
+            for name, value in given.items():
+                setattr(record, name, value)
     for name, value in values.items():
-        if value not in (None, "") and getattr(record, name) in (None, ""):
+        if value not in empty and getattr(record, name) in empty:
             setattr(record, name, value)
     links = {
         name: list({*getattr(record, name).all(), *getattr(lead, name).all()})
@@ -235,6 +239,24 @@ def duplicate_suggestions(lead: Lead, user) -> tuple[list, list]:
             account=accounts[0].record if accounts else None,
         )
     return accounts, contacts
+
+
+def _link_contact(contact: Contact, account: Account, position: str, acting_user, now) -> None:
+    """The contact at the account, with the lead's position where it has none there yet. Linking
+    changes the contact: without the right to write it, it is not linked."""
+    if not operations.within_reach(contact, acting_user, Action.WRITE):
+        return
+    link = AccountContact.objects.filter(account=account, contact=contact).first()
+    if link is not None and (link.position or not position):
+        return
+    customer_operations.set_position(
+        contact=contact,
+        account=account,
+        position=position,
+        department=link.department if link else "",
+        acting_user=acting_user,
+        now=now,
+    )
 
 
 def _delivery_point_for(line: Line, lead: Lead, account: Account, acting_user, now):
@@ -285,6 +307,19 @@ def qualify_lead(
                 )
                 % {"lead": lead, "status": lead.get_status_display()}
             )
+        lines = list(lead.lines.select_related("commodity"))
+        # Every existing row this qualification may write is locked now, before the first
+        # history entry: writers lock their rows first, then the history's head, so none deadlock.
+        if account is not None:
+            operations.require(account, acting_user, Action.READ)
+            account = Account.objects.select_for_update().get(pk=account.pk)
+        if contact is not None:
+            operations.require(contact, acting_user, Action.READ)
+            contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        named = Q(pk__in=[line.delivery_point_id for line in lines if line.delivery_point_id])
+        named |= Q(malo_id__in=[line.malo_id for line in lines if line.malo_id])
+        list(DeliveryPoint.objects.select_for_update().filter(named).values_list("pk"))
+
         links = _marketing_links(lead)
         if account is None:
             account = operations.create_record(
@@ -294,10 +329,6 @@ def qualify_lead(
                 many_to_many=links,
             )
         else:
-            operations.require(account, acting_user, Action.READ)
-            # Its row first, before any history entry: every writer of an account's totals
-            # locks in this order (account row, then the history's head), so none deadlock.
-            account = Account.objects.select_for_update().get(pk=account.pk)
             _take_over(account, lead, ACCOUNT_FROM_LEAD, acting_user, now)
         if contact is None and lead.last_name:
             contact = operations.create_record(
@@ -307,14 +338,9 @@ def qualify_lead(
                 many_to_many=links,
             )
         elif contact is not None:
-            operations.require(contact, acting_user, Action.READ)
             _take_over(contact, lead, CONTACT_FROM_LEAD, acting_user, now)
         if contact is not None:
-            link, _created = AccountContact.objects.get_or_create(
-                account=account, contact=contact, defaults={"position": lead.position}
-            )
-            if not link.position and lead.position:
-                AccountContact.objects.filter(pk=link.pk).update(position=lead.position)
+            _link_contact(contact, account, lead.position, acting_user, now)
         opportunity = operations.create_record(  # the account opportunity follows (see below)
             instance=Opportunity(
                 name=opportunity_name or lead.company_name,
@@ -327,7 +353,6 @@ def qualify_lead(
             acting_user=acting_user,
             now=now,
         )
-        lines = list(lead.lines.select_related("commodity"))
         for line in lines:
             if line.kind == LineKind.ENERGY and line.malo_id and not line.delivery_point_id:
                 line.delivery_point = _delivery_point_for(line, lead, account, acting_user, now)

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from wattwerk.core.testing import history
-from wattwerk.customers.models import Account
-from wattwerk.customers.tests.factories import AccountFactory
+from wattwerk.customers.models import Account, AccountContact, Channel, Interest
+from wattwerk.customers.tests.factories import AccountFactory, ContactFactory
 from wattwerk.energy.models import Commodity, EnergyService
 from wattwerk.sales import operations
 from wattwerk.sales.models import AccountOpportunity, Lead, Opportunity
@@ -315,19 +315,19 @@ def test_expected_revenue_follows_prices_lines_and_probability(sales_api):
 
 
 def test_existing_account_and_contact_take_over_what_the_lead_knows(sales_api):
-    """Empty fields are filled from the lead, interests and channels added; nothing the account
-    or contact has is overwritten, and the history shows what was taken over."""
-    from wattwerk.customers.models import AccountContact, Channel, Contact, Interest
-
-    account = AccountFactory(owner=sales_api.user, city="Altstadt", vat_id="")
-    contact = Contact.objects.create(last_name="Berger", email="", owner=sales_api.user)
+    """Empty fields are filled from the lead, the address only as a whole, interests and
+    channels added; nothing the account or contact has is overwritten, and the history shows
+    what was taken over and where the contact now works."""
+    account = AccountFactory(owner=sales_api.user, city="", vat_id="", segment="B")
+    contact = ContactFactory(last_name="Berger", email="", owner=sales_api.user)
     solar = Interest.objects.get_or_create(name="Photovoltaik")[0]
     email = Channel.objects.get_or_create(name="E-Mail")[0]
     account.interests.add(Interest.objects.get_or_create(name="Ökostrom")[0])
     lead = LeadFactory(
         owner=sales_api.user,
-        city="Neustadt",
         street="Hafenstraße 4",
+        postcode="12345",
+        city="Neustadt",
         vat_id="DE136695976",
         email="berger@example.org",
         position="Energieeinkauf",
@@ -347,19 +347,46 @@ def test_existing_account_and_contact_take_over_what_the_lead_knows(sales_api):
     assert answer.status_code == 201, answer.json()
     account.refresh_from_db()
     contact.refresh_from_db()
-    assert (account.city, account.street, account.vat_id) == (
-        "Altstadt",
-        "Hafenstraße 4",
-        "DE136695976",
-    )
-    assert (account.segment, account.consent, account.consent_source) == ("A", True, "Messe")
+    address = (account.street, account.postcode, account.city, account.vat_id)
+    assert address == ("Hafenstraße 4", "12345", "Neustadt", "DE136695976")
+    assert (account.segment, account.consent, account.consent_source) == ("B", True, "Messe")
     assert {interest.name for interest in account.interests.all()} == {"Ökostrom", "Photovoltaik"}
     assert list(account.channels.all()) == [email]
-    assert (contact.last_name, contact.email, contact.consent) == (
-        "Berger",
-        "berger@example.org",
-        True,
-    )
+    person = (contact.last_name, contact.email, contact.consent)
+    assert person == ("Berger", "berger@example.org", True)
     assert AccountContact.objects.get(account=account, contact=contact).position == "Energieeinkauf"
     changed = {name for entry in history(account) for name in (entry.changes or {})}
     assert {"street", "vat_id", "interests"} <= changed
+    assert "account_linked" in [entry.event for entry in history(contact) if entry.is_event]
+
+
+def test_an_account_with_part_of_an_address_keeps_it(sales_api):
+    account = AccountFactory(owner=sales_api.user, city="Altstadt")
+    lead = LeadFactory(owner=sales_api.user, street="Hafenstraße 4", city="Neustadt")
+    operations.qualify_lead(
+        lead=lead, account=account, acting_user=sales_api.user, now=timezone.now()
+    )
+    account.refresh_from_db()
+    assert (account.street, account.city) == ("", "Altstadt")
+
+
+def test_without_write_on_them_existing_records_stay_as_they_are(api_client, make_user):
+    """Reading an account and a contact is enough to qualify into them; taking data over and
+    linking the contact need the right to write them."""
+    reader = [name for name in SALES if not name.startswith("customers.write")]
+    seller = make_user(*reader)
+    api_client.force_authenticate(seller)
+    account = AccountFactory(street="")
+    contact = ContactFactory(email="")
+    lead = LeadFactory(owner=seller, street="Hafenstraße 4", email="a@example.org")
+    answer = api_client.post(
+        f"/api/v1/leads/{lead.pk}/qualify/",
+        {"account": account.pk, "contact": contact.pk},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    account.refresh_from_db()
+    contact.refresh_from_db()
+    assert (account.street, contact.email) == ("", "")
+    assert not AccountContact.objects.filter(contact=contact).exists()
+    assert Opportunity.objects.get(lead=lead).contact == contact
