@@ -76,8 +76,11 @@ class Registry:
         return record_type
 
     def add_tabs(self, model: type[models.Model], *tabs: Tab) -> RecordType:
-        """Tabs that another app (one layer up) adds to a record type registered before."""
-        record_type = replace(self._by_model[model], tabs=(*self._by_model[model].tabs, *tabs))
+        """Tabs that another app (one layer up) adds to a record type registered before; a tab
+        of the same name is not added twice."""
+        known = self._by_model[model].tabs
+        new = tuple(tab for tab in tabs if tab.name not in {existing.name for existing in known})
+        record_type = replace(self._by_model[model], tabs=(*known, *new))
         self._by_slug[record_type.slug] = self._by_model[model] = record_type
         return record_type
 

@@ -4,7 +4,7 @@ from django import forms
 
 from wattwerk.core.forms import RecordForm
 
-from .models import Account, Contact
+from .models import Account, AccountContact, Contact
 
 MARKETING_FIELDS = ("segment", "interests", "channels", "consent", "consent_date", "consent_source")
 
@@ -60,3 +60,11 @@ class ContactForm(RecordForm):
         model = Contact
         fields = list(CONTACT_FIELDS)
         widgets = {**CHECKBOXES, "consent_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class PositionForm(RecordForm):
+    """A contact's position and department at one account (tab "Firmen und Funktionen")."""
+
+    class Meta:
+        model = AccountContact
+        fields = ["account", "position", "department"]

@@ -85,7 +85,11 @@ class ContactImporter(Importer):
         contact._import_position = {name: value for name, value in values.items() if value}
         if contact._import_position and not contact._import_links.get("accounts"):
             problems.append(
-                Problem(number, _("Firmen"), _("Funktion und Abteilung gelten bei einer Firma."))
+                Problem(
+                    number,
+                    _("Firmen"),
+                    _("Funktion und Abteilung brauchen eine Firma in der Spalte „Firmen“."),
+                )
             )
         return contact, problems
 

@@ -119,16 +119,40 @@ def _best(suggestions: list[Suggestion]) -> list[Suggestion]:
     return found[:SUGGESTIONS]
 
 
+def _spellings(word: str) -> set[str]:
+    """The ways a normalised word may be stored: "mueller", "müller", "Müller", "MÜLLER";
+    "strasse", "straße" (SQLite compares letters beyond ASCII case-sensitively, hence the
+    capitals)."""
+    umlauts = SPELT_OUT.sub(lambda match: WITH_UMLAUT[match.group(1)], word)
+    written = {word, umlauts, umlauts.replace("ss", "ß")}
+    return written | {spelling.capitalize() for spelling in written} | {umlauts.upper()}
+
+
 def _name_query(name: str, field_name: str) -> Q:
-    """Candidates sharing the start of a word of the name, spelt out ("mueller") or with
-    umlauts ("müller"): stored names are written either way."""
+    """Candidates sharing the start of one of the name's two longest distinctive words, in any
+    of its spellings."""
     words = sorted(_distinctive(set(normalise_name(name).split())), key=len, reverse=True)[:2]
-    umlauts = [SPELT_OUT.sub(lambda match: WITH_UMLAUT[match.group(1)], word) for word in words]
     query = Q()
-    for word in {*words, *umlauts}:
-        if len(word) >= 3:
-            query |= Q(**{f"{field_name}__icontains": word[:6]})
+    for word in words:
+        for spelling in _spellings(word[:6]) if len(word) >= 3 else ():
+            query |= Q(**{f"{field_name}__icontains": spelling})
     return query
+
+
+def _candidates(queryset, tiers: list[Q]) -> list:
+    """Up to CANDIDATES records, the surest kind first (a VAT ID or e-mail match, then a similar
+    name, then the same postcode): many accounts in one postcode must not crowd out the one
+    with the same name. One query per tier."""
+    found: list = []
+    for tier in tiers:
+        if len(found) >= CANDIDATES or not tier:
+            continue
+        found += list(
+            queryset.filter(tier)
+            .exclude(pk__in=[record.pk for record in found])
+            .order_by("pk")[: CANDIDATES - len(found)]
+        )
+    return found
 
 
 def similar_accounts(
@@ -142,15 +166,13 @@ def similar_accounts(
     legal_form: str = "",
 ) -> list[Suggestion]:
     """Accounts the user may read that may be the company described, best first."""
-    query = _name_query(name, "name")
-    if vat_id:
-        query |= Q(vat_id=vat_id)
-    if postcode:
-        query |= Q(postcode=postcode)
-    if not query:
-        return []
-    candidates = (
-        Account.objects.restrict(user, Action.READ).filter(query).order_by("pk")[:CANDIDATES]
+    candidates = _candidates(
+        Account.objects.restrict(user, Action.READ),
+        [
+            Q(vat_id=vat_id) if vat_id else Q(),
+            _name_query(name, "name"),
+            Q(postcode=postcode) if postcode else Q(),
+        ],
     )
     wanted, address = normalise_name(name), normalise_street(street)
     suggestions = []
@@ -195,20 +217,12 @@ def similar_contacts(
 ) -> list[Suggestion]:
     """Contacts the user may read that may be the person described, best first."""
     phone = Contact._meta.get_field("phone").to_python(phone)  # as stored: +49 30 1234567
-    query = Q()
-    if len(last_name.strip()) >= 2:
-        query |= _name_query(last_name, "last_name")
-    if email:
-        query |= Q(email__iexact=email)
+    reached = Q(email__iexact=email) if email else Q()
     if phone:
-        query |= Q(phone=phone) | Q(mobile=phone)
-    if not query:
-        return []
-    candidates = (
-        Contact.objects.restrict(user, Action.READ)
-        .filter(query)
-        .prefetch_related("accounts")
-        .order_by("pk")[:CANDIDATES]
+        reached |= Q(phone=phone) | Q(mobile=phone)
+    candidates = _candidates(
+        Contact.objects.restrict(user, Action.READ).prefetch_related("accounts"),
+        [reached, _name_query(last_name, "last_name") if len(last_name.strip()) >= 2 else Q()],
     )
     wanted = _plain(last_name).split()
     suggestions = []

@@ -3,24 +3,18 @@ accounts (tab "Firmen", edited in place with htmx)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wattwerk.core.forms import RecordForm
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 
 from . import operations
+from .forms import PositionForm
 from .models import Account, AccountContact, Contact
-
-
-class PositionForm(RecordForm):
-    class Meta:
-        model = AccountContact
-        fields = ["account", "position", "department"]
 
 
 class PositionsView(RecordView):
@@ -53,6 +47,8 @@ class PositionsView(RecordView):
         return response
 
     def _link(self, contact, account_id) -> AccountContact:
+        if not str(account_id).isdigit():
+            raise Http404
         links = AccountContact.objects.filter(contact=contact).select_related("account")
         return get_object_or_404(links, account_id=account_id)
 

@@ -9,11 +9,12 @@ Totals are stored on leads, opportunities, accounts and account opportunities an
 the operations in the same transaction as the change (see :mod:`wattwerk.sales.totals`).
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.models import OwnedModel, RecordModel
@@ -246,6 +247,18 @@ class Opportunity(OwnedModel, TotalsFields, RecordModel):
         return self.name
 
 
+MAX_PRICE_CT_KWH = 200  # far above any working price; a price in EUR/MWh is ten times this
+PRICE_TOO_HIGH = _(
+    "Preis in ct/kWh angeben (höchstens 200 ct/kWh); "
+    "ein Preis in EUR/MWh geteilt durch 10 ergibt ct/kWh."
+)
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Rounded to the cent as merchants round: half up (0,005 € → 0,01 €)."""
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 class LineSet(models.TextChoices):
     POTENTIAL = "potential", _("Potenzial")
     DEMAND = "demand", _("Gesamtbedarf")
@@ -328,7 +341,10 @@ class Line(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[
+            MinValueValidator(0),
+            MaxValueValidator(MAX_PRICE_CT_KWH, PRICE_TOO_HIGH),
+        ],
         help_text=_("erwarteter Arbeitspreis, für den Umsatz"),
     )
     service = models.ForeignKey(
@@ -372,6 +388,13 @@ class Line(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_ct_kwh__isnull=True)
+                | Q(price_ct_kwh__gte=0, price_ct_kwh__lte=MAX_PRICE_CT_KWH),
+                name="%(app_label)s_%(class)s_price_plausible",
+            )
+        ]
 
     def __str__(self) -> str:
         if self.kind == LineKind.SERVICE:
@@ -388,7 +411,7 @@ class Line(models.Model):
             return Decimal(0)
         shares = self.year_shares() if shares is None else shares
         quantity = sum((share.quantity for share in shares), Decimal(0))
-        return (quantity * self.price_ct_kwh / 100).quantize(Decimal("0.01"))
+        return cents(quantity * self.price_ct_kwh / 100)
 
     def year_shares(self) -> list:
         """The annual quantity over the delivery period, per delivery year (calendar or gas
@@ -445,7 +468,7 @@ class Line(models.Model):
 class LeadLine(Line):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="lines")
 
-    class Meta:
+    class Meta(Line.Meta):
         verbose_name = _("Leadzeile")
         verbose_name_plural = _("Leadzeilen")
         ordering = ["pk"]
@@ -454,7 +477,7 @@ class LeadLine(Line):
 class OpportunityLine(Line):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
 
-    class Meta:
+    class Meta(Line.Meta):
         verbose_name = _("Zeile der Verkaufschance")
         verbose_name_plural = _("Zeilen der Verkaufschance")
         ordering = ["pk"]

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from wattwerk.core import changelog, operations
 from wattwerk.core.querysets import Action
 from wattwerk.customers import operations as customer_operations
-from wattwerk.customers import queries
 from wattwerk.customers.models import Account, AccountContact, Contact
 from wattwerk.energy.models import Commodity, DeliveryPoint
 
@@ -215,30 +214,6 @@ def _take_over(record, lead: Lead, fields: dict, acting_user, now: datetime) -> 
         for name in MARKETING_LINKS
     }
     operations.update_record(instance=record, acting_user=acting_user, now=now, many_to_many=links)
-
-
-def duplicate_suggestions(lead: Lead, user) -> tuple[list, list]:
-    """(accounts, contacts) the user may read that may be the lead's company and person."""
-    accounts = queries.similar_accounts(
-        user,
-        name=lead.company_name,
-        vat_id=lead.vat_id,
-        street=lead.street,
-        postcode=lead.postcode,
-        city=lead.city,
-        legal_form=lead.legal_form,
-    )
-    contacts = []
-    if lead.last_name:
-        contacts = queries.similar_contacts(
-            user,
-            last_name=lead.last_name,
-            first_name=lead.first_name,
-            email=lead.email,
-            phone=lead.phone,
-            account=accounts[0].record if accounts else None,
-        )
-    return accounts, contacts
 
 
 def _link_contact(contact: Contact, account: Account, position: str, acting_user, now) -> None:

@@ -24,10 +24,17 @@ from decimal import Decimal
 
 from wattwerk.customers.models import Account
 
-from .models import AccountOpportunity, Lead, LineKind, LineSet, Opportunity, OpportunityLine
+from .models import (
+    AccountOpportunity,
+    Lead,
+    LineKind,
+    LineSet,
+    Opportunity,
+    OpportunityLine,
+    cents,
+)
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -100,7 +107,7 @@ def opportunity_values(opportunity: Opportunity) -> dict:
     """Its totals, and the expected revenue: the potential's revenue weighted by probability."""
     values = stored_values(of_lines(_lines(opportunity.lines.all())))
     weighted = values["revenue_eur"] * opportunity.probability / 100
-    values["expected_revenue_eur"] = weighted.quantize(CENT)
+    values["expected_revenue_eur"] = cents(weighted)
     return values
 
 

@@ -19,7 +19,7 @@ from wattwerk.core.views import RecordView, render_page
 from wattwerk.customers.models import Account, Contact
 from wattwerk.energy.models import Commodity
 
-from . import operations
+from . import operations, queries
 from .models import AccountOpportunity, Lead, LeadLine, LineSet, Opportunity, OpportunityLine
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -175,7 +175,7 @@ class QualifyView(RecordView):
         return registry.for_model(Lead)
 
     def render_tab(self, lead, form, status=200) -> HttpResponse:
-        accounts, contacts = operations.duplicate_suggestions(lead, self.request.user)
+        accounts, contacts = queries.duplicate_suggestions(lead=lead, user=self.request.user)
         context = self.base_context(
             object=lead,
             active_tab="qualify",

@@ -87,9 +87,9 @@ class ContactViewSet(RecordViewSet):
     @record_action(url_path="positions", object_action=Action.WRITE)
     def set_position(self, request, *args, **kwargs):
         """At an account (linked if it is not yet): position and department (needs write)."""
+        contact = self.get_object()  # out of reach: 404 before anything else
         data = PositionSerializer(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
-        contact = self.get_object()
         try:
             operations.set_position(
                 contact=contact,

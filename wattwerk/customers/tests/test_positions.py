@@ -30,6 +30,7 @@ def test_link_change_and_remove_a_position_in_the_tab(client, editor):
     answer = client.post(url, {"account": account.pk, "position": "Geschäftsführerin"})
     assert answer.status_code == 200
     assert "Geschäftsführerin" in answer.content.decode()
+    assert client.get(url, {"edit": "x"}).status_code == 404
     edit = client.get(url, {"edit": account.pk}).content.decode()
     assert 'name="editing"' in edit
     answer = client.post(
@@ -80,7 +81,7 @@ def test_readers_see_no_form_and_no_names_of_accounts_they_may_not_read(client):
     assert "position-form" not in page
     assert "Eigene Firma" in page
     assert "Geheime Firma" not in page
-    assert "(kein Zugriff)" in page
+    assert "(ohne Leserecht)" in page
     assert client.post(url, {"account": mine.pk}).status_code == 403
     # the record page, too, names only the accounts the reader may read
     overview = client.get(contact.get_absolute_url()).content.decode()

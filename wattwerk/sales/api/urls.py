@@ -17,7 +17,7 @@ from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 from wattwerk.customers.models import Account, Contact
 
-from .. import operations
+from .. import operations, queries
 from ..forms import (
     ACCOUNT_OPPORTUNITY_DERIVED,
     ACCOUNT_OPPORTUNITY_FIELDS,
@@ -26,7 +26,14 @@ from ..forms import (
     OPPORTUNITY_DERIVED,
     OPPORTUNITY_FIELDS,
 )
-from ..models import AccountOpportunity, Lead, LeadLine, Opportunity, OpportunityLine
+from ..models import (
+    PRICE_TOO_HIGH,
+    AccountOpportunity,
+    Lead,
+    LeadLine,
+    Opportunity,
+    OpportunityLine,
+)
 
 LINE_API_FIELDS = ["id", *operations.LINE_FIELDS, "years", "period_kwh", "revenue_eur"]
 
@@ -43,6 +50,7 @@ class LineSerializer(serializers.ModelSerializer):
     class Meta:
         model = LeadLine
         fields = LINE_API_FIELDS
+        extra_kwargs = {"price_ct_kwh": {"error_messages": {"max_value": PRICE_TOO_HIGH}}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,7 +229,9 @@ class LeadViewSet(LinesMixin, RecordViewSet):
     def duplicates(self, request, *args, **kwargs):
         """Accounts and contacts the user may read that may be the lead's company and person
         (German-aware matching), best first — the candidates for qualifying into."""
-        accounts, contacts = operations.duplicate_suggestions(self.get_object(), request.user)
+        accounts, contacts = queries.duplicate_suggestions(
+            lead=self.get_object(), user=request.user
+        )
         return Response(DuplicatesSerializer({"accounts": accounts, "contacts": contacts}).data)
 
     @extend_schema(request=ReasonSerializer, responses=LeadSerializer)

@@ -5,7 +5,7 @@ import pytest
 
 from wattwerk.access.models import Depth
 from wattwerk.access.tests.factories import UserFactory, role_with
-from wattwerk.customers.models import AccountContact, LegalForm
+from wattwerk.customers.models import Account, AccountContact, LegalForm
 from wattwerk.customers.queries import (
     normalise_name,
     normalise_street,
@@ -146,3 +146,33 @@ def test_the_api_offers_the_suggestions_for_a_lead(api_client, reader):
     stranger = UserFactory()
     api_client.force_authenticate(stranger)
     assert api_client.get(f"/api/v1/leads/{lead.pk}/duplicates/").status_code == 404
+
+
+def test_many_accounts_in_one_postcode_do_not_crowd_out_the_same_name(reader):
+    Account.objects.bulk_create(
+        Account(name=f"Nachbar {number}", postcode="12345", owner=reader) for number in range(210)
+    )
+    AccountFactory(name="Brauerei Hopfen", postcode="54321")
+    found = similar_accounts(reader, name="Brauerei Hopfen", postcode="12345")
+    assert suggested(found) == {"Brauerei Hopfen": ["name"]}
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [("Straßenbau", "Strassenbau"), ("MÜLLER", "Müller"), ("Müller", "MUELLER")],
+)
+def test_names_are_found_however_they_are_spelt(reader, stored, typed):
+    AccountFactory(name=stored)
+    assert list(suggested(similar_accounts(reader, name=typed))) == [stored]
+
+
+def test_contact_suggestions_leave_out_what_the_user_may_not_read():
+    owner, other = UserFactory(), UserFactory()
+    for user in (owner, other):
+        user.roles.add(role_with(("customers.read_contact", Depth.OWN)))
+    ContactFactory(first_name="Jana", last_name="Kühn", email="kuehn@gruen.example", owner=owner)
+    for user, expected in ((owner, {"Jana Kühn": ["name", "email"]}), (other, {})):
+        found = similar_contacts(
+            user, last_name="Kühn", first_name="Jana", email="kuehn@gruen.example"
+        )
+        assert suggested(found) == expected

@@ -204,7 +204,7 @@ def test_a_position_too_long_or_without_an_account_is_named(tmp_path, importer_u
     with pytest.raises(CommandError) as error:
         call_command("import_records", "contacts", str(path), "--user", "importeur", verbosity=0)
     assert "Zeile 2, Funktion" in str(error.value)
-    assert "Zeile 3, Firmen" in str(error.value)
+    assert "Zeile 3, Firmen: Funktion und Abteilung brauchen eine Firma" in str(error.value)
     assert not Contact.objects.exists()
 
 

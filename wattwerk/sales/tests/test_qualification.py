@@ -12,7 +12,7 @@ from wattwerk.customers.models import Account, AccountContact, Channel, Interest
 from wattwerk.customers.tests.factories import AccountFactory, ContactFactory
 from wattwerk.energy.models import Commodity, EnergyService
 from wattwerk.sales import operations
-from wattwerk.sales.models import AccountOpportunity, Lead, Opportunity
+from wattwerk.sales.models import AccountOpportunity, Lead, Opportunity, OpportunityLine
 
 from .factories import LeadFactory, energy, service
 
@@ -390,3 +390,27 @@ def test_without_write_on_them_existing_records_stay_as_they_are(api_client, mak
     assert (account.street, contact.email) == ("", "")
     assert not AccountContact.objects.filter(contact=contact).exists()
     assert Opportunity.objects.get(lead=lead).contact == contact
+
+
+def test_revenue_is_rounded_to_the_cent_half_up():
+    line = OpportunityLine(**energy(kwh="1"), price_ct_kwh=Decimal("0.5"))  # 0,005 €
+    assert line.revenue_eur() == Decimal("0.01")
+
+
+def test_a_price_in_the_wrong_unit_is_refused_with_a_hint(sales_api):
+    lead = LeadFactory(owner=sales_api.user)
+    answer = sales_api.post(
+        f"/api/v1/leads/{lead.pk}/lines/",
+        api_line({**energy(), "price_ct_kwh": "185"}),
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    answer = sales_api.post(
+        f"/api/v1/leads/{lead.pk}/lines/",
+        api_line({**energy(), "price_ct_kwh": "250"}),  # EUR/MWh by mistake
+        format="json",
+    )
+    assert answer.status_code == 400
+    [error] = answer.json()["errors"]
+    assert error["field"] == "price_ct_kwh"
+    assert "EUR/MWh" in error["message"]
