@@ -28,7 +28,12 @@ EVENT_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def _loggable_fields(instance: models.Model) -> list[models.Field]:
-    excluded = set(getattr(instance, "changelog_exclude", ()))
+    # Each mixin names its own derived fields: the exclusions of every class add up.
+    excluded = {
+        name
+        for klass in type(instance).__mro__
+        for name in vars(klass).get("changelog_exclude", ())
+    }
     return [
         field
         for field in instance._meta.concrete_fields
@@ -108,12 +113,15 @@ def field_rows(
             value = _readable_display(instance, field, reader)
         else:
             value = field_display(instance, field)
-        rows.append((field.verbose_name, value, name in hidden))
+        rows.append((getattr(field, "verbose_name", name), value, name in hidden))
     return rows
 
 
 def _is_owned_link(field: models.Field) -> bool:
-    return field.is_relation and issubclass(field.related_model, OwnedModel)
+    """A link to owned records — or a generic one (``related_model`` None), which may be."""
+    return field.is_relation and (
+        field.related_model is None or issubclass(field.related_model, OwnedModel)
+    )
 
 
 def _readable_display(instance: models.Model, field: models.Field, reader) -> str:
@@ -125,8 +133,11 @@ def _readable_display(instance: models.Model, field: models.Field, reader) -> st
         linked = [related] if related is not None else []
     if not linked:
         return ""
+    model = field.related_model or type(linked[0])
+    if not issubclass(model, OwnedModel):
+        return ", ".join(str(record) for record in linked)
     allowed = set(
-        field.related_model.objects.restrict(reader, Action.READ)
+        model.objects.restrict(reader, Action.READ)
         .filter(pk__in=[record.pk for record in linked])
         .values_list("pk", flat=True)
     )

@@ -191,7 +191,11 @@ class RecordEditView(RecordView):
 
     def get(self, request: HttpRequest, pk=None) -> HttpResponse:
         instance = self.get_instance()
-        form = self.record_type.form_class(instance=instance, user=request.user)
+        initial = {}
+        if instance.pk is None:  # "Neue Aktivität zu diesem Lead": ?regarding_type=…&…
+            fields = self.record_type.form_class.base_fields
+            initial = {name: request.GET[name] for name in request.GET if name in fields}
+        form = self.record_type.form_class(instance=instance, user=request.user, initial=initial)
         return render(request, self.template_name, self.base_context(form=form, object=instance))
 
     def post(self, request: HttpRequest, pk=None) -> HttpResponse:

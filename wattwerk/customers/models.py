@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wattwerk.activities.models import ActivityLinks
 from wattwerk.core.models import OwnedModel, RecordModel
 
 from .fields import IbanField, PhoneField, VatIdField
@@ -196,7 +197,7 @@ class RatingSystem(models.TextChoices):
     INTERNAL = "internal", _("interne Ratingklasse")
 
 
-class Account(OwnedModel, MarketingAttributes, TotalsFields, RecordModel):
+class Account(OwnedModel, MarketingAttributes, TotalsFields, ActivityLinks, RecordModel):
     """A Firma: a customer or prospect company, possibly part of a group (parent account)."""
 
     secured_fields = (

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from wattwerk.activities.tables import NextActivityColumn, NextActivityFilters
 from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.references import Reference, register_references
 from wattwerk.core.registry import RelatedTab, Tab, registry
@@ -35,6 +36,7 @@ register_references(REFERENCES, menu_group=MENU)
 class AccountTable(RecordTable):
     name = tables.Column(linkify=True)
     potential_kwh = EnergyColumn(verbose_name=_("Energiepotenzial (MWh/a)"))
+    next_activity = NextActivityColumn()
 
     class Meta(RecordTable.Meta):
         model = models.Account
@@ -46,11 +48,12 @@ class AccountTable(RecordTable):
             "segment",
             "potential_kwh",
             "credit_limit",  # secured: only with a field security profile
+            "next_activity",
             "owner",
         )
 
 
-class AccountFilterSet(RecordFilterSet):
+class AccountFilterSet(NextActivityFilters, RecordFilterSet):
     search_fields = (
         "name",
         "city",
@@ -82,7 +85,7 @@ registry.register(
     icon="bi-building",
     menu_group=MENU,
     detail_fields=(*forms.ACCOUNT_FIELDS, *forms.ACCOUNT_TOTALS, "owning_department"),
-    list_select_related=("customer_type", "owner"),
+    list_select_related=("customer_type", "owner", "next_activity"),
     searchable=True,
     related_tabs=(
         RelatedTab("contacts", _("Kontakte"), "contacts", "accounts"),

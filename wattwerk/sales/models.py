@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wattwerk.activities.models import ActivityLinks
 from wattwerk.core.models import OwnedModel, RecordModel
 from wattwerk.customers.fields import PhoneField, VatIdField
 from wattwerk.customers.models import (
@@ -46,7 +47,7 @@ from wattwerk.energy.models import (
 from wattwerk.energy.periods import Period, YearKind, split_annual_quantity
 
 
-class Lead(OwnedModel, MarketingAttributes, TotalsFields, RecordModel):
+class Lead(OwnedModel, MarketingAttributes, TotalsFields, ActivityLinks, RecordModel):
     """A Lead: a company and a person who may become a customer, with what they might buy."""
 
     class Status(models.TextChoices):
@@ -177,7 +178,7 @@ class AccountOpportunity(OwnedModel, RecordModel):
         return str(_("Firmenverkaufschance %(account)s") % {"account": self.account})
 
 
-class Opportunity(OwnedModel, TotalsFields, RecordModel):
+class Opportunity(OwnedModel, TotalsFields, ActivityLinks, RecordModel):
     """A Verkaufschance: a concrete sale in progress with one account."""
 
     class Status(models.TextChoices):
@@ -235,7 +236,7 @@ class Opportunity(OwnedModel, TotalsFields, RecordModel):
     )
 
     secured_fields = ("required_securities",)
-    changelog_exclude = (*TotalsFields.changelog_exclude, "expected_revenue_eur")
+    changelog_exclude = ("expected_revenue_eur",)
 
     class Meta(OwnedModel.Meta):
         verbose_name = _("Verkaufschance")

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from wattwerk.activities.tables import NextActivityColumn, NextActivityFilters
 from wattwerk.core.filtersets import RecordFilterSet
 from wattwerk.core.registry import RelatedTab, Tab, registry
 from wattwerk.core.tables import RecordTable
@@ -17,13 +18,22 @@ MENU = _("Vertrieb")
 class LeadTable(RecordTable):
     company_name = tables.Column(linkify=True)
     potential_kwh = EnergyColumn(verbose_name=_("Energiepotenzial (MWh/a)"))
+    next_activity = NextActivityColumn()
 
     class Meta(RecordTable.Meta):
         model = models.Lead
-        fields = ("company_name", "city", "source", "status", "potential_kwh", "owner")
+        fields = (
+            "company_name",
+            "city",
+            "source",
+            "status",
+            "potential_kwh",
+            "next_activity",
+            "owner",
+        )
 
 
-class LeadFilterSet(RecordFilterSet):
+class LeadFilterSet(NextActivityFilters, RecordFilterSet):
     search_fields = ("company_name", "last_name", "city", "email")
 
     class Meta:
@@ -34,6 +44,7 @@ class LeadFilterSet(RecordFilterSet):
 class OpportunityTable(RecordTable):
     name = tables.Column(linkify=True)
     potential_kwh = EnergyColumn(verbose_name=_("Energiepotenzial (MWh/a)"))
+    next_activity = NextActivityColumn()
 
     class Meta(RecordTable.Meta):
         model = models.Opportunity
@@ -44,11 +55,13 @@ class OpportunityTable(RecordTable):
             "probability",
             "expected_close",
             "potential_kwh",
+            "expected_revenue_eur",
+            "next_activity",
             "owner",
         )
 
 
-class OpportunityFilterSet(RecordFilterSet):
+class OpportunityFilterSet(NextActivityFilters, RecordFilterSet):
     search_fields = ("name", "account__name")
 
     class Meta:
@@ -84,7 +97,7 @@ registry.register(
     icon="bi-funnel",
     menu_group=MENU,
     detail_fields=(*forms.LEAD_FIELDS, *forms.LEAD_DERIVED, "owning_department"),
-    list_select_related=("owner",),
+    list_select_related=("owner", "next_activity"),
     searchable=True,
     tabs=(
         Tab("lines", _("Zeilen"), "leads_lines"),
@@ -101,7 +114,7 @@ registry.register(
     icon="bi-graph-up-arrow",
     menu_group=MENU,
     detail_fields=(*forms.OPPORTUNITY_FIELDS, *forms.OPPORTUNITY_DERIVED, "owning_department"),
-    list_select_related=("account", "owner"),
+    list_select_related=("account", "owner", "next_activity"),
     searchable=True,
     tabs=(
         Tab("lines", _("Zeilen"), "opportunities_lines"),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wattwerk.core",
     "wattwerk.access",
     "wattwerk.energy",
+    "wattwerk.activities",
     "wattwerk.customers",
     "wattwerk.sales",
 ]

@@ -1,0 +1,133 @@
+"""API of activities: CRUD, and the actions complete, cancel and reschedule."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
+
+from wattwerk.core.api.routers import router
+from wattwerk.core.api.serializers import RecordSerializer
+from wattwerk.core.api.views import RecordViewSet, record_action
+from wattwerk.core.querysets import Action
+from wattwerk.core.registry import registry
+
+from .. import operations
+from ..forms import ACTIVITY_DERIVED, ACTIVITY_FIELDS, check_activity, regarding_models
+from ..models import Activity
+
+
+def _slugs() -> list[str]:
+    return [registry.for_model(model).slug for model in regarding_models()]
+
+
+class RegardingTypeField(serializers.Field):
+    """The regarding record's type by its slug ("leads", "opportunities", "accounts", …)."""
+
+    def to_representation(self, value: ContentType) -> str:
+        return registry.for_model(value.model_class()).slug
+
+    def to_internal_value(self, data) -> ContentType:
+        if data not in _slugs():
+            raise serializers.ValidationError(
+                f"Unbekannte Art „{data}“; erlaubt: {', '.join(sorted(_slugs()))}."
+            )
+        return ContentType.objects.get_for_model(registry[data].model)
+
+
+class ActivitySerializer(RecordSerializer):
+    regarding_type = RegardingTypeField(
+        required=False, allow_null=True, help_text="Art des Bezugs, z. B. opportunities"
+    )
+    regarding_display = serializers.SerializerMethodField(help_text="Name des Bezugs")
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "display",
+            *ACTIVITY_FIELDS,
+            "regarding_display",
+            *ACTIVITY_DERIVED,
+            "owning_department",
+        ]
+        read_only_fields = [*ACTIVITY_DERIVED, "owning_department"]
+        extra_kwargs = {"owner": {"required": False}}
+
+    def get_regarding_display(self, activity) -> str:
+        return str(activity.regarding) if activity.regarding_type_id else ""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        values = {**self._current(), **attrs}
+        errors = check_activity(values, self.acting_user)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def _current(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {
+            "kind": self.instance.kind,
+            "regarding_type": self.instance.regarding_type,
+            "regarding_id": self.instance.regarding_id,
+        }
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, help_text="Ergebnis")
+
+
+class RescheduleSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(allow_null=True)
+    due = serializers.DateTimeField(allow_null=True)
+
+
+class ActivityViewSet(RecordViewSet):
+    """Aktivitäten (Aufgaben, Telefonate, E-Mails, Termine, Briefe) zu beliebigen Datensätzen."""
+
+    model = Activity
+    serializer_class = ActivitySerializer
+    filterset_class = registry.for_model(Activity).filterset_class
+    select_related = ("owner", "assigned_department", "regarding_type", "status_changed_by")
+    prefetch_related = ("contacts", "users", "regarding")
+    ordering_fields = ["due", "start", "priority", "subject"]
+
+    def _change(self, request, operation, **values):
+        activity = self.get_object()
+        try:
+            activity = operation(
+                activity=activity, acting_user=request.user, now=timezone.now(), **values
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(get_error_detail(error)) from error
+        return Response(self.get_serializer(activity).data)
+
+    @extend_schema(request=OutcomeSerializer, responses=ActivitySerializer)
+    @record_action(object_action=Action.WRITE)
+    def complete(self, request, *args, **kwargs):
+        """Mark the activity done (needs write); optional outcome."""
+        data = OutcomeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._change(request, operations.complete_activity, **data.validated_data)
+
+    @extend_schema(request=OutcomeSerializer, responses=ActivitySerializer)
+    @record_action(object_action=Action.WRITE)
+    def cancel(self, request, *args, **kwargs):
+        data = OutcomeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._change(request, operations.cancel_activity, **data.validated_data)
+
+    @extend_schema(request=RescheduleSerializer, responses=ActivitySerializer)
+    @record_action(object_action=Action.WRITE)
+    def reschedule(self, request, *args, **kwargs):
+        """New start and due of an open activity (needs write)."""
+        data = RescheduleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._change(request, operations.reschedule_activity, **data.validated_data)
+
+
+router.register("activities", ActivityViewSet, basename="activity")

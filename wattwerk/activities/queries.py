@@ -1,0 +1,63 @@
+"""Reading activities: a record's last completed and next open one, and what a user may link
+an activity to."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, QuerySet
+
+from wattwerk.core.querysets import Action
+from wattwerk.core.registry import registry
+
+from .models import Activity, ActivityLinks
+
+
+def regarding(regarding_type: ContentType, regarding_id) -> QuerySet[Activity]:
+    return Activity.objects.filter(regarding_type=regarding_type, regarding_id=regarding_id)
+
+
+def last_and_next(regarding_type: ContentType, regarding_id) -> tuple[int | None, int | None]:
+    """(the last completed, the next open) activity's id: the last by when it was completed,
+    the next by the earliest due date, then start (undated ones after dated ones)."""
+    activities = regarding(regarding_type, regarding_id)
+    last = (
+        activities.filter(status=Activity.Status.COMPLETED)
+        .order_by("-status_changed_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    upcoming = (
+        activities.filter(status=Activity.Status.OPEN)
+        .order_by(F("due").asc(nulls_last=True), F("start").asc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return last, upcoming
+
+
+def linked_models() -> list[type]:
+    """The registered record types that show their last and next activity."""
+    return [rt.model for rt in registry if issubclass(rt.model, ActivityLinks)]
+
+
+def link_differences() -> list[str]:
+    """Every record whose stored last/next activity differs from a fresh computation."""
+    found = []
+    for model in linked_models():
+        content_type = ContentType.objects.get_for_model(model)
+        stored = model._base_manager.values_list("pk", "last_activity_id", "next_activity_id")
+        for pk, last, upcoming in stored.iterator():
+            fresh = last_and_next(content_type, pk)
+            if (last, upcoming) != fresh:
+                found.append(
+                    f"{model._meta.verbose_name} {pk}: gespeichert {(last, upcoming)}, "
+                    f"neu berechnet {fresh}"
+                )
+    return found
+
+
+def regarding_record(user, slug: str, pk):
+    """The record of a registered type an activity may regard: one the user may read, or None."""
+    try:
+        record_type = registry[slug]
+    except KeyError:
+        return None
+    return record_type.model.objects.restrict(user, Action.READ).filter(pk=pk).first()
