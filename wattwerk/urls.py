@@ -42,6 +42,7 @@ urlpatterns = [
     re_path(r"^api/", NotFoundView.as_view()),
     path("", include("wattwerk.access.urls")),
     path("", include("wattwerk.energy.urls")),
+    path("", include("wattwerk.activities.urls")),
     path("", include("wattwerk.customers.urls")),
     path("", include("wattwerk.sales.urls")),
     *record_urlpatterns(),

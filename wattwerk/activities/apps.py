@@ -8,4 +8,4 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Aktivitäten")
 
     def ready(self) -> None:
-        from . import operations, records  # noqa: F401  (record type, after-write hook)
+        from . import operations, records, timeline  # noqa: F401  (record type, hooks)

@@ -22,6 +22,11 @@ def record_urlpatterns() -> list:
                 name=f"{slug}_history",
             ),
             path(
+                f"{slug}/<int:pk>/timeline/",
+                views.RecordTimelineView.as_view(**attrs),
+                name=f"{slug}_timeline",
+            ),
+            path(
                 f"{slug}/<int:pk>/access/",
                 views.RecordAccessView.as_view(**attrs),
                 name=f"{slug}_access",

@@ -15,12 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
-from . import changelog, exports, operations
+from . import changelog, exports, operations, timeline
 from .models import SavedView
 from .querysets import Action, explain_access, field_rights, secured_fields, user_can
 from .registry import RecordType, registry
@@ -143,6 +144,37 @@ class RecordHistoryView(RecordView):
             entry.rows = changelog.change_rows(self.model, entry, hidden=hidden)
         context = self.base_context(object=instance, entries=entries, active_tab="history")
         return render_page(request, self.template_name, context, partial="tab")
+
+
+class RecordTimelineView(RecordView):
+    """Tab "Zeitleiste": changes, business events and activities together, newest first;
+    ``?kinds=…`` filters, ``?before=<moment>`` gives the next older page (htmx appends it)."""
+
+    template_name = "core/record_timeline.html"
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        instance = self.get_object(Action.READ)
+        kinds = set(request.GET.getlist("kinds")) & timeline.KINDS.keys() or set(timeline.KINDS)
+        try:
+            before = parse_datetime(request.GET.get("before", ""))
+        except ValueError:
+            before = None  # a mangled paging link: the newest page
+        entries = timeline.entries(instance, request.user, kinds=kinds, before=before)
+        more = None
+        if len(entries) == timeline.PAGE:
+            query = request.GET.copy()
+            query["before"] = entries[-1].moment.isoformat()
+            more = query.urlencode()
+        context = self.base_context(
+            object=instance,
+            active_tab="timeline",
+            entries=entries,
+            kinds=[(kind, label, kind in kinds) for kind, label in timeline.KINDS.items()],
+            actions=timeline.actions(instance, request.user),
+            more=more,
+        )
+        partial = "timeline-more" if before is not None else "tab"
+        return render_page(request, self.template_name, context, partial=partial)
 
 
 class RecordAccessView(RecordView):

@@ -1,0 +1,65 @@
+"""The activities' part of every record's timeline (see :mod:`wattwerk.core.timeline`)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, F, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from wattwerk.core import timeline
+from wattwerk.core.querysets import Action, user_can
+
+from .forms import regarding_models
+from .models import Activity
+
+
+def with_moment(queryset):
+    """When an activity stands in a timeline: an open one at its due date (or start), a closed
+    one when it was completed or cancelled."""
+    return queryset.annotate(
+        moment=Case(
+            When(status=Activity.Status.OPEN, then=Coalesce("due", "start", "created_at")),
+            default=Coalesce("status_changed_at", "created_at"),
+        )
+    )
+
+
+@timeline.source
+def activities_of(instance, user, *, kinds, before, limit) -> list[timeline.Entry]:
+    if "activities" not in kinds or type(instance) not in regarding_models():
+        return []
+    readable = Activity.objects.restrict(user, Action.READ).filter(
+        regarding_type=ContentType.objects.get_for_model(type(instance)),
+        regarding_id=instance.pk,
+    )
+    found = with_moment(readable).select_related("owner", "owner_team", "assigned_department")
+    if before is not None:
+        found = found.filter(moment__lt=before)
+    activities = list(found.order_by(F("moment").desc(), "-pk")[:limit])
+    writable = set(
+        Activity.objects.restrict(user, Action.WRITE)
+        .filter(pk__in=[activity.pk for activity in activities])
+        .values_list("pk", flat=True)
+    )
+    for activity in activities:
+        activity.can_write = activity.pk in writable
+    return [
+        timeline.Entry(
+            activity.moment, "activities", "activities/_timeline_activity.html", activity
+        )
+        for activity in activities
+    ]
+
+
+@timeline.action
+def new_activity(instance, user):
+    if type(instance) not in regarding_models() or not user_can(user, Activity, Action.CREATE):
+        return None
+    query = urlencode(
+        {
+            "regarding_type": ContentType.objects.get_for_model(type(instance)).pk,
+            "regarding_id": instance.pk,
+        }
+    )
+    return _("Neue Aktivität"), f"{reverse('activities_add')}?{query}"
