@@ -9,7 +9,7 @@ from .models import Department, FieldSecurityProfile, Role, Team, User
 class DepartmentForm(RecordForm):
     class Meta:
         model = Department
-        fields = ["name", "code", "parent", "email", "description"]
+        fields = ["name", "code", "parent", "email", "tasks_by_email", "head", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -48,6 +48,23 @@ class Department(RecordModel):
         blank=True,
         help_text=_("Sammeladresse der Abteilung für Aufgaben per E-Mail."),
     )
+    tasks_by_email = models.BooleanField(
+        _("Aufgaben per E-Mail"),
+        default=False,
+        help_text=_(
+            "Aufgaben für diese Abteilung gehen ihr per E-Mail zu (an die Sammeladresse, sonst "
+            "an jedes Mitglied) — für Abteilungen außerhalb von Vertrieb und Marketing."
+        ),
+    )
+    head = models.ForeignKey(
+        "access.User",
+        verbose_name=_("Leitung"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("wird gewarnt, wenn eine Aktivitätenkette ihre Frist nicht mehr hält"),
+    )
     description = models.TextField(_("Beschreibung"), blank=True)
     path = models.CharField(_("Pfad"), max_length=255, editable=False, db_index=True, default="")
 

@@ -15,7 +15,7 @@ registry.register(
     filterset_class=filtersets.DepartmentFilterSet,
     icon="bi-diagram-3",
     menu_group=_("Organisation"),
-    detail_fields=("name", "code", "parent", "email", "description"),
+    detail_fields=("name", "code", "parent", "email", "tasks_by_email", "head", "description"),
     list_select_related=("parent",),
 )
 registry.register(

@@ -8,7 +8,7 @@ from wattwerk.core.forms import RecordForm
 from wattwerk.core.models import OwnedModel
 from wattwerk.core.registry import registry
 
-from .models import Activity
+from .models import Activity, Chain, ChainTemplate
 
 ACTIVITY_FIELDS = (
     "kind",
@@ -96,3 +96,37 @@ class ActivityForm(RecordForm):
         for name, message in check_activity(cleaned, self.user).items():
             self.add_error(name if name in self.fields else None, message)
         return cleaned
+
+
+CHAIN_FIELDS = ("template", "regarding_type", "regarding_id", "anchor_at", "owner")
+CHAIN_DERIVED = ("status", "late_warned_at")
+
+
+class ChainForm(RecordForm):
+    """Start a chain: which template, on which record, from when or by when."""
+
+    class Meta:
+        model = Chain
+        fields = list(CHAIN_FIELDS)
+        field_classes = {"regarding_type": RegardingTypeField}
+        widgets = {"anchor_at": DATETIME, "regarding_id": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "regarding_type" in self.fields:
+            self.fields["regarding_type"].queryset = regarding_types()
+        if "anchor_at" in self.fields:
+            self.fields["anchor_at"].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in check_activity(cleaned, self.user).items():
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+
+class ChainTemplateForm(RecordForm):
+    class Meta:
+        model = ChainTemplate
+        fields = ["name", "anchor", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -34,6 +34,7 @@ class Activity(OwnedModel, RecordModel):
         LETTER = "letter", _("Brief")
 
     class Status(models.TextChoices):
+        WAITING = "waiting", _("wartet")  # a chain step whose predecessors are not done
         OPEN = "open", _("offen")
         COMPLETED = "completed", _("erledigt")
         CANCELLED = "cancelled", _("abgebrochen")
@@ -95,6 +96,24 @@ class Activity(OwnedModel, RecordModel):
         settings.AUTH_USER_MODEL,
         verbose_name=_("Teilnehmende Benutzer"),
         blank=True,
+        related_name="+",
+    )
+    chain = models.ForeignKey(
+        "Chain",
+        verbose_name=_("Aktivitätenkette"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="activities",
+    )
+    step = models.ForeignKey(
+        "ChainTemplateStep",
+        verbose_name=_("Schritt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
         related_name="+",
     )
 
@@ -175,3 +194,119 @@ class ActivityLinks(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ChainTemplate(RecordModel):
+    """A Kettenvorlage: the steps of a recurring piece of work across departments, e.g. a
+    tender (Ausschreibung) planned backward from its submission deadline."""
+
+    class Anchor(models.TextChoices):
+        FORWARD = "forward", _("vorwärts ab Beginn")
+        BACKWARD = "backward", _("rückwärts ab Frist")
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    anchor = models.CharField(
+        _("Planung"), max_length=10, choices=Anchor.choices, default=Anchor.FORWARD
+    )
+
+    class Meta:
+        verbose_name = _("Kettenvorlage")
+        verbose_name_plural = _("Kettenvorlagen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChainTemplateStep(models.Model):
+    """One step of a chain template: what, by which department, how many working days, after
+    which steps (finish to start)."""
+
+    template = models.ForeignKey(
+        ChainTemplate, verbose_name=_("Vorlage"), on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"))
+    key = models.SlugField(_("Kürzel"), max_length=40)
+    kind = models.CharField(
+        _("Art"), max_length=15, choices=Activity.Kind.choices, default=Activity.Kind.TASK
+    )
+    subject = models.CharField(_("Betreff"), max_length=200)
+    department = models.ForeignKey(
+        "access.Department",
+        verbose_name=_("Abteilung"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    working_days = models.PositiveSmallIntegerField(
+        _("Dauer (Werktage)"), help_text=_("0: ein Meilenstein")
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("Vorgänger"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+    )
+
+    class Meta:
+        verbose_name = _("Schritt einer Kettenvorlage")
+        verbose_name_plural = _("Schritte einer Kettenvorlage")
+        ordering = ["template", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="chain_step_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template}: {self.subject}"
+
+
+class Chain(OwnedModel, RecordModel):
+    """An Aktivitätenkette started on a record: one activity per step of its template, planned
+    on working days from a start or back from a deadline, re-planned as steps finish."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("läuft")
+        COMPLETED = "completed", _("abgeschlossen")
+        CANCELLED = "cancelled", _("abgebrochen")
+
+    template = models.ForeignKey(
+        ChainTemplate, verbose_name=_("Vorlage"), on_delete=models.PROTECT, related_name="+"
+    )
+    regarding_type = models.ForeignKey(
+        ContentType, verbose_name=_("Bezug (Art)"), on_delete=models.PROTECT, related_name="+"
+    )
+    regarding_id = models.PositiveBigIntegerField(_("Bezug (Nr.)"))
+    regarding = Regarding("regarding_type", "regarding_id")
+    anchor_at = models.DateTimeField(
+        _("Beginn bzw. Frist"), help_text=_("vorwärts: der Beginn; rückwärts: die Frist")
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.RUNNING, editable=False
+    )
+    late_warned_at = models.DateTimeField(
+        _("Fristwarnung versandt am"), null=True, blank=True, editable=False
+    )
+
+    class Meta(OwnedModel.Meta):
+        verbose_name = _("Aktivitätenkette")
+        verbose_name_plural = _("Aktivitätenketten")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["regarding_type", "regarding_id"], name="chain_regarding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} – {self.regarding}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.regarding_type_id and self.regarding_id and self.regarding is None:
+            raise ValidationError({"regarding_id": _("Diesen Datensatz gibt es nicht.")})
+
+    @property
+    def deadline(self):
+        """The deadline of a chain planned backward; None for one planned forward."""
+        return self.anchor_at if self.template.anchor == ChainTemplate.Anchor.BACKWARD else None

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from wattwerk.core import operations
 from wattwerk.core.querysets import Action
 
-from . import queries
+from . import chains, notifications, queries
 from .models import Activity, ActivityLinks
 
 
@@ -31,7 +31,9 @@ def refresh_links(regarding_type, regarding_id) -> None:
 
 
 @operations.after_write(Activity)
-def _activity_written(activity: Activity, *, stored, deleted: bool) -> None:
+def _activity_written(activity: Activity, *, stored, deleted: bool, **context) -> None:
+    if not deleted and notifications.opens_for_a_department(activity, stored):
+        notifications.notify_department(activity, now=context["now"])
     places = {(activity.regarding_type, activity.regarding_id)}
     if stored is not None:
         places.add((stored.regarding_type, stored.regarding_id))
@@ -43,7 +45,7 @@ def _change_status(activity, status, *, outcome, acting_user, now) -> Activity:
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         operations.require(activity, acting_user, Action.WRITE)
-        if not activity.is_open:
+        if activity.status in chains.DONE:
             raise ValidationError(
                 _("Die Aktivität ist bereits %(status)s.")
                 % {"status": activity.get_status_display()}
@@ -54,6 +56,8 @@ def _change_status(activity, status, *, outcome, acting_user, now) -> Activity:
         if outcome:
             activity.outcome = outcome.strip()
         operations.update_record(instance=activity, acting_user=acting_user, now=now)
+        if activity.chain_id:
+            chains.advance(activity.chain, acting_user=acting_user, now=now)
     return activity
 
 
@@ -77,7 +81,7 @@ def reschedule_activity(
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         operations.require(activity, acting_user, Action.WRITE)
-        if not activity.is_open:
+        if activity.status in chains.DONE:
             raise ValidationError(
                 _("Nur offene Aktivitäten lassen sich verschieben; diese ist %(status)s.")
                 % {"status": activity.get_status_display()}

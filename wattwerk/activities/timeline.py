@@ -11,7 +11,7 @@ from wattwerk.core import timeline
 from wattwerk.core.querysets import Action, user_can
 
 from .forms import regarding_models
-from .models import Activity
+from .models import Activity, Chain
 
 
 def with_moment(queryset):
@@ -56,10 +56,17 @@ def activities_of(instance, user, *, kinds, before, limit) -> list[timeline.Entr
 def new_activity(instance, user):
     if type(instance) not in regarding_models() or not user_can(user, Activity, Action.CREATE):
         return None
-    query = urlencode(
-        {
-            "regarding_type": ContentType.objects.get_for_model(type(instance)).pk,
-            "regarding_id": instance.pk,
-        }
-    )
-    return _("Neue Aktivität"), f"{reverse('activities_add')}?{query}"
+    return _("Neue Aktivität"), f"{reverse('activities_add')}?{_regarding(instance)}"
+
+
+@timeline.action
+def start_chain(instance, user):
+    if type(instance) not in regarding_models() or not user_can(user, Chain, Action.CREATE):
+        return None
+    return _("Aktivitätenkette starten"), f"{reverse('chains_add')}?{_regarding(instance)}"
+
+
+def _regarding(instance) -> str:
+    """The query string that preselects the record on a new activity's or chain's form."""
+    content_type = ContentType.objects.get_for_model(type(instance))
+    return urlencode({"regarding_type": content_type.pk, "regarding_id": instance.pk})

@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("activities/<int:pk>/complete/", views.CompleteView.as_view(), name="activities_complete"),
+    path("chains/<int:pk>/steps/", views.ChainStepsView.as_view(), name="chains_steps"),
 ]

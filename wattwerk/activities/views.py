@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
-from wattwerk.core.views import RecordView
+from wattwerk.core.views import RecordView, render_page
 
 from . import operations
-from .models import Activity
+from .models import Activity, Chain
 
 
 class CompleteView(RecordView):
@@ -40,3 +40,29 @@ class CompleteView(RecordView):
         messages.success(request, _("„%(activity)s“ ist erledigt.") % {"activity": activity})
         target = activity.regarding if activity.regarding_type_id else activity
         return redirect(target.get_absolute_url() or activity.get_absolute_url())
+
+
+class ChainStepsView(RecordView):
+    """Tab "Schritte" of a chain: each step's activity with its status, start and due."""
+
+    template_name = "activities/chain_steps.html"
+
+    @property
+    def record_type(self):
+        return registry.for_model(Chain)
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        chain = self.get_object(Action.READ)
+        activities = list(
+            chain.activities.select_related("step", "assigned_department").order_by(
+                "step__position"
+            )
+        )
+        readable = set(
+            Activity.objects.restrict(request.user, Action.READ)
+            .filter(pk__in=[activity.pk for activity in activities])
+            .values_list("pk", flat=True)
+        )
+        rows = [(activity, activity.pk in readable) for activity in activities]
+        context = self.base_context(object=chain, active_tab="steps", rows=rows)
+        return render_page(request, self.template_name, context, partial="tab")

@@ -67,7 +67,7 @@ def _set_many_to_many(
 
 # Apps that keep figures derived from a record type (totals, say) register what to do after a
 # create, update or delete of it, inside the operation's transaction: fn(instance, *, stored,
-# deleted) — ``stored`` the record as it was before an update, else None.
+# deleted, acting_user, now) — ``stored`` the record as it was before an update, else None.
 _after_write: dict[type, list[Callable]] = defaultdict(list)
 
 
@@ -82,9 +82,11 @@ def after_write(model: type[models.Model]) -> Callable:
     return register
 
 
-def _written(instance: models.Model, *, stored=None, deleted: bool = False) -> None:
+def _written(
+    instance: models.Model, *, acting_user, now: datetime, stored=None, deleted: bool = False
+) -> None:
     for function in _after_write.get(type(instance), ()):
-        function(instance, stored=stored, deleted=deleted)
+        function(instance, stored=stored, deleted=deleted, acting_user=acting_user, now=now)
 
 
 def within_reach(instance: models.Model, acting_user, action: str) -> bool:
@@ -148,7 +150,7 @@ def create_record(
         forget_rights(acting_user)  # the write may change them: a team one joins, say
         if not within_reach(instance, acting_user, Action.CREATE):
             raise _out_of_reach_after_save()
-        _written(instance)
+        _written(instance, acting_user=acting_user, now=now)
         changelog.log_change(
             instance=instance,
             kind=ObjectChange.Kind.CREATE,
@@ -188,7 +190,7 @@ def update_record(
         forget_rights(acting_user)
         if not reassigned and not within_reach(instance, acting_user, Action.WRITE):
             raise _out_of_reach_after_save()
-        _written(instance, stored=stored)
+        _written(instance, acting_user=acting_user, now=now, stored=stored)
         changes = changelog.difference(before, _full_snapshot(instance))
         if changes:
             changelog.log_change(
@@ -217,7 +219,7 @@ def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None
         except (ProtectedError, RestrictedError) as error:
             blocking = list(getattr(error, "protected_objects", None) or error.restricted_objects)
             raise UnableToDeleteRecord(instance, blocking) from error
-        _written(instance, deleted=True)
+        _written(instance, acting_user=acting_user, now=now, deleted=True)
         changelog.log_change(
             instance=instance,
             kind=ObjectChange.Kind.DELETE,

@@ -430,7 +430,7 @@ def close_opportunity(
 
 
 @operations.after_write(Opportunity)
-def _opportunity_written(opportunity: Opportunity, *, stored, deleted: bool) -> None:
+def _opportunity_written(opportunity: Opportunity, *, stored, deleted: bool, **context) -> None:
     """A created, changed (perhaps moved to another account) or deleted opportunity: its expected
     revenue (the probability may have changed) and the totals of the accounts it belongs and
     belonged to follow."""
@@ -452,7 +452,7 @@ def _opportunity_written(opportunity: Opportunity, *, stored, deleted: bool) -> 
 
 
 @operations.after_write(AccountOpportunity)
-def _account_opportunity_written(account_opportunity, *, stored, deleted: bool) -> None:
+def _account_opportunity_written(account_opportunity, *, stored, deleted: bool, **context) -> None:
     """An account opportunity stays with its account; a new one gets its totals at once."""
     if stored is not None and stored.account_id != account_opportunity.account_id:
         raise ValidationError({"account": _("Eine Firmenverkaufschance bleibt bei ihrer Firma.")})
@@ -461,7 +461,7 @@ def _account_opportunity_written(account_opportunity, *, stored, deleted: bool) 
 
 
 @operations.after_write(Commodity)
-def _commodity_written(commodity, *, stored, deleted: bool) -> None:
+def _commodity_written(commodity, *, stored, deleted: bool, **context) -> None:
     """The totals are kept per commodity code and counted in its kind of year: neither may
     change once lines use the commodity."""
     if stored is None or deleted:

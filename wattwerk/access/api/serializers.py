@@ -31,6 +31,8 @@ class DepartmentSerializer(RecordSerializer):
             "code",
             "parent",
             "email",
+            "tasks_by_email",
+            "head",
             "description",
             "depth",
             "created_at",

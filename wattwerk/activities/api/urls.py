@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
@@ -15,8 +15,15 @@ from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 
 from .. import operations
-from ..forms import ACTIVITY_DERIVED, ACTIVITY_FIELDS, check_activity, regarding_models
-from ..models import Activity
+from ..forms import (
+    ACTIVITY_DERIVED,
+    ACTIVITY_FIELDS,
+    CHAIN_DERIVED,
+    CHAIN_FIELDS,
+    check_activity,
+    regarding_models,
+)
+from ..models import Activity, Chain, ChainTemplate
 
 
 def _slugs() -> list[str]:
@@ -130,4 +137,93 @@ class ActivityViewSet(RecordViewSet):
         return self._change(request, operations.reschedule_activity, **data.validated_data)
 
 
+class ChainStepSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(source="step.key")
+    activity = serializers.IntegerField(source="pk")
+
+    class Meta:
+        model = Activity
+        fields = ["key", "activity", "subject", "status", "start", "due", "assigned_department"]
+
+
+class ChainSerializer(RecordSerializer):
+    regarding_type = RegardingTypeField(help_text="Art des Bezugs, z. B. opportunities")
+    regarding_display = serializers.SerializerMethodField(help_text="Name des Bezugs")
+    steps = serializers.SerializerMethodField(help_text="die Schritte mit Status und Terminen")
+
+    class Meta:
+        model = Chain
+        fields = [
+            "id",
+            "display",
+            *CHAIN_FIELDS,
+            "regarding_display",
+            *CHAIN_DERIVED,
+            "steps",
+            "owning_department",
+        ]
+        read_only_fields = [*CHAIN_DERIVED, "owning_department"]
+        extra_kwargs = {"owner": {"required": False}}
+
+    def get_regarding_display(self, chain) -> str:
+        return str(chain.regarding)
+
+    @extend_schema_field(ChainStepSerializer(many=True))
+    def get_steps(self, chain) -> list:
+        activities = sorted(chain.activities.all(), key=lambda activity: activity.step.position)
+        return ChainStepSerializer(activities, many=True).data
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        errors = check_activity(attrs, self.acting_user)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ChainViewSet(RecordViewSet):
+    """Aktivitätenketten: starten (POST) plant jeden Schritt der Vorlage als Aktivität, vorwärts
+    ab dem Beginn oder rückwärts ab der Frist; lesen zeigt den Stand der Schritte."""
+
+    model = Chain
+    serializer_class = ChainSerializer
+    filterset_class = registry.for_model(Chain).filterset_class
+    select_related = ("template", "owner", "regarding_type")
+    prefetch_related = ("regarding", "activities__step")
+    ordering_fields = ["anchor_at", "created_at"]
+
+
+class ChainTemplateSerializer(RecordSerializer):
+    steps = serializers.SerializerMethodField(help_text="Schritte mit Dauer und Vorgängern")
+
+    class Meta:
+        model = ChainTemplate
+        fields = ["id", "display", "name", "anchor", "description", "steps"]
+
+    def get_steps(self, template) -> list[dict]:
+        return [
+            {
+                "key": step.key,
+                "kind": step.kind,
+                "subject": step.subject,
+                "department": step.department_id,
+                "working_days": step.working_days,
+                "predecessors": [other.key for other in step.predecessors.all()],
+            }
+            for step in template.steps.all()
+        ]
+
+
+class ChainTemplateViewSet(RecordViewSet):
+    """Kettenvorlagen (Schritte, Dauer in Werktagen, Vorgänger)."""
+
+    model = ChainTemplate
+    serializer_class = ChainTemplateSerializer
+    filterset_class = registry.for_model(ChainTemplate).filterset_class
+    prefetch_related = ("steps__predecessors",)
+    ordering_fields = ["name"]
+
+
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("chains", ChainViewSet, basename="chain")
+router.register("chain-templates", ChainTemplateViewSet, basename="chaintemplate")

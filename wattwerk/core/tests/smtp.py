@@ -3,11 +3,16 @@
 import asyncio
 import email
 import email.policy
+import os
 import socket
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from django.db import connection
 
 
 def free_port() -> int:
@@ -73,3 +78,39 @@ class SmtpServer:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.port),
         }
+
+
+# A worker in another process, against the test database and this SMTP server.
+
+
+def database_url() -> str:
+    """The test database as a URL, for a worker in another process."""
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{config['NAME']}"
+    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
+    host = f"{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}"
+    return f"postgres://{auth}@{host}/{config['NAME']}"
+
+
+def worker_environ(smtp_server, tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        **smtp_server.environ(),
+        "DJANGO_SETTINGS_MODULE": "wattwerk.settings.base",
+        "DATABASE_URL": database_url(),
+        "WATTWERK_VAR_DIR": str(tmp_path),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "OUTBOX_CLAIM_SECONDS": "2",
+    }
+
+
+WORKER = [sys.executable, "-m", "wattwerk.manage", "db_worker", "--queue-name", "*"]
+WORKER += ["--no-startup-delay", "--interval", "0.1", "--no-reload"]
+
+
+def run_worker(smtp_server, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = worker_environ(smtp_server, tmp_path)
+    return subprocess.run(
+        [*WORKER, *args], env=env, capture_output=True, text=True, timeout=120, check=True
+    )

@@ -1,19 +1,19 @@
 """The e-mail outbox: nothing leaves before commit, everything committed leaves exactly once."""
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 
 from wattwerk.core import outbox
 from wattwerk.core.models import OutboxEmail
+
+from .smtp import WORKER, run_worker, worker_environ
 
 
 def queue(now, subject="Aufgabe: Bonitätsprüfung Stadtwerke Beispielstadt"):
@@ -113,39 +113,6 @@ def test_email_claimed_by_a_worker_that_died_is_sent_after_the_claim_expires(now
         OutboxEmail.Status.SENT: 1
     }
     assert len(smtp_server.messages) == 1
-
-
-def database_url() -> str:
-    """The test database as a URL, for a worker in another process."""
-    config = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{config['NAME']}"
-    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    host = f"{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}"
-    return f"postgres://{auth}@{host}/{config['NAME']}"
-
-
-def worker_environ(smtp_server, tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        **smtp_server.environ(),
-        "DJANGO_SETTINGS_MODULE": "wattwerk.settings.base",
-        "DATABASE_URL": database_url(),
-        "WATTWERK_VAR_DIR": str(tmp_path),
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "OUTBOX_CLAIM_SECONDS": "2",
-    }
-
-
-WORKER = [sys.executable, "-m", "wattwerk.manage", "db_worker", "--queue-name", "*"]
-WORKER += ["--no-startup-delay", "--interval", "0.1", "--no-reload"]
-
-
-def run_worker(smtp_server, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = worker_environ(smtp_server, tmp_path)
-    return subprocess.run(
-        [*WORKER, *args], env=env, capture_output=True, text=True, timeout=120, check=True
-    )
 
 
 DATABASE_TASKS = {

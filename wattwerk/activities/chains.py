@@ -1,0 +1,172 @@
+"""Activity chains: start one on a record, and advance it as its steps are done.
+
+Starting plans every step on working days (:mod:`wattwerk.activities.planning`) — forward from
+the start, or backward from the deadline — and creates one activity per step: open when it has
+no predecessors, waiting otherwise. Each time a step is completed or cancelled (cancelled counts
+as done: the chain goes on without it), the rest is re-planned from what is done: a step opens
+when all its predecessors are done, a step that can only start later moves later (never earlier
+than planned), and when the deadline can no longer be met the owner and the head of the owner's
+department are warned at once — once per chain.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from wattwerk.core import operations, outbox
+from wattwerk.core.querysets import Action
+
+from . import planning
+from .models import Activity, Chain, ChainTemplate
+
+DONE = (Activity.Status.COMPLETED, Activity.Status.CANCELLED)
+
+
+def template_steps(template: ChainTemplate) -> tuple[list, dict]:
+    """(the planning steps, the template steps by key) of a template."""
+    steps = list(template.steps.prefetch_related("predecessors"))
+    planned = [
+        planning.Step(
+            step.key,
+            step.working_days,
+            tuple(other.key for other in step.predecessors.all()),
+        )
+        for step in steps
+    ]
+    return planned, {step.key: step for step in steps}
+
+
+def _plan(template: ChainTemplate, anchor_at: datetime, now: datetime) -> tuple[dict, bool]:
+    """The planned steps and whether the deadline is missed already: a backward plan that would
+    have to start in the past is planned forward from now instead."""
+    steps, _by_key = template_steps(template)
+    if template.anchor == ChainTemplate.Anchor.FORWARD:
+        return planning.plan_forward(steps, anchor_at), False
+    backward = planning.plan_backward(steps, anchor_at)
+    if min((step.start for step in backward.values()), default=anchor_at) >= now:
+        return backward, False
+    replanned = planning.replan(steps, {}, now, anchor_at)
+    return replanned.steps, replanned.late
+
+
+def start_chain(
+    *,
+    template: ChainTemplate,
+    regarding,
+    anchor_at: datetime,
+    acting_user,
+    now: datetime,
+    owner=None,
+) -> Chain:
+    """Start a chain on a record the user may read: the chain and (by the hook below) one
+    activity per step."""
+    with transaction.atomic():
+        if acting_user is not None:
+            operations.require(regarding, acting_user, Action.READ)
+        return operations.create_record(
+            instance=Chain(
+                template=template,
+                regarding_type=ContentType.objects.get_for_model(type(regarding)),
+                regarding_id=regarding.pk,
+                anchor_at=anchor_at,
+                owner=owner or acting_user,
+            ),
+            acting_user=acting_user,
+            now=now,
+        )
+
+
+@operations.after_write(Chain)
+def _chain_written(chain: Chain, *, stored, deleted: bool, acting_user, now, **context) -> None:
+    """A new chain (from any surface: form, API, operation) gets its steps as activities."""
+    if stored is not None or deleted:
+        return
+    plan, late = _plan(chain.template, chain.anchor_at, now)
+    _steps, by_key = template_steps(chain.template)
+    for key, step in by_key.items():
+        waiting = step.predecessors.exists()
+        operations.create_record(
+            instance=Activity(
+                kind=step.kind,
+                subject=step.subject,
+                regarding_type=chain.regarding_type,
+                regarding_id=chain.regarding_id,
+                start=plan[key].start,
+                due=plan[key].due,
+                assigned_department=step.department,
+                owner=chain.owner,
+                owner_team=chain.owner_team,
+                chain=chain,
+                step=step,
+                status=Activity.Status.WAITING if waiting else Activity.Status.OPEN,
+            ),
+            acting_user=acting_user,
+            now=now,
+        )
+    if late:
+        _warn(chain, now=now)
+
+
+def advance(chain: Chain, *, acting_user, now: datetime) -> None:
+    """After a step is done: open what may start, move later what must, warn once when the
+    deadline is lost, close the chain when every step is done. In the caller's transaction."""
+    chain = Chain.objects.select_for_update().select_related("template").get(pk=chain.pk)
+    if chain.status != Chain.Status.RUNNING:
+        return
+    steps, by_key = template_steps(chain.template)
+    activities = {
+        activity.step.key: activity for activity in chain.activities.select_related("step")
+    }
+    done = {
+        key: activity.status_changed_at or now
+        for key, activity in activities.items()
+        if activity.status in DONE
+    }
+    if len(done) == len(activities):
+        Chain.objects.filter(pk=chain.pk).update(status=Chain.Status.COMPLETED)
+        return
+    replanned = planning.replan(steps, done, now, chain.deadline)
+    for key, planned in replanned.steps.items():
+        activity = activities[key]
+        ready = all(other.key in done for other in by_key[key].predecessors.all())
+        opens = activity.status == Activity.Status.WAITING and ready
+        later = activity.start is None or planned.start > activity.start
+        if not (opens or later):
+            continue
+        if opens:
+            activity.status = Activity.Status.OPEN
+        if later:  # a late predecessor pushes it; an early one does not pull it forward
+            activity.start, activity.due = planned.start, planned.due
+        operations.update_record(instance=activity, acting_user=acting_user, now=now)
+    if replanned.late and chain.late_warned_at is None:
+        _warn(chain, now=now)
+
+
+def _warn(chain: Chain, *, now: datetime) -> None:
+    """One e-mail each to the chain's owner and the head of the owner's department (the same
+    person once), and the chain remembers it warned."""
+    owner = chain.owner
+    department = owner.department if owner is not None else chain.owner_team.department
+    recipients = []
+    for person in (owner, department.head if department is not None else None):
+        if person is not None and person.email and person.email not in recipients:
+            recipients.append(person.email)
+    deadline = formats.date_format(timezone.localtime(chain.anchor_at), "SHORT_DATETIME_FORMAT")
+    url = settings.SITE_URL.rstrip("/") + chain.get_absolute_url()
+    for recipient in recipients:
+        outbox.queue_email(
+            recipients=[recipient],
+            subject=_("Frist gefährdet: %(chain)s") % {"chain": chain},
+            body=_(
+                "Die Aktivitätenkette „%(chain)s“ hält ihre Frist (%(deadline)s) nicht mehr: "
+                "die offenen Schritte sind neu geplant und enden später.\n\n%(url)s\n"
+            )
+            % {"chain": chain, "deadline": deadline, "url": url},
+            now=now,
+        )
+    Chain.objects.filter(pk=chain.pk).update(late_warned_at=now)
+    chain.late_warned_at = now
