@@ -310,3 +310,46 @@ class Chain(OwnedModel, RecordModel):
     def deadline(self):
         """The deadline of a chain planned backward; None for one planned forward."""
         return self.anchor_at if self.template.anchor == ChainTemplate.Anchor.BACKWARD else None
+
+
+class CalendarFeed(models.Model):
+    """A user's personal iCalendar feed: the secret in its address is the only credential, so it
+    can be revoked (deleted) and issued anew at any time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    secret = models.CharField(_("Geheimnis"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kalender-Abonnement")
+        verbose_name_plural = _("Kalender-Abonnements")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ReminderDigest(models.Model):
+    """That a person got the day's digest of due and overdue activities (one per day)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("Tag"))
+    sent_at = models.DateTimeField(_("versandt am"))
+    activities = models.PositiveIntegerField(_("Aktivitäten"))
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

@@ -1,8 +1,12 @@
 """Reading activities: a record's last completed and next open one, and what a user may link
 an activity to."""
 
+from datetime import datetime, timedelta
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
@@ -61,3 +65,45 @@ def regarding_record(user, slug: str, pk):
     except KeyError:
         return None
     return record_type.model.objects.restrict(user, Action.READ).filter(pk=pk).first()
+
+
+def owned_by(user) -> Q:
+    """Activities a person is responsible for: their own and their teams'."""
+    return Q(owner=user) | Q(owner_team__members=user)
+
+
+def worklist(user, name: str, *, now: datetime):
+    """The activities of one work list, readable by the user, soonest first:
+    ``mine`` (open, mine or my teams'), ``department`` (open, assigned to my department),
+    ``overdue``, ``today`` and ``week`` (mine, by due date)."""
+    readable = Activity.objects.restrict(user, Action.READ)
+    local = timezone.localtime(now)
+    today = local.date()
+    mine = readable.filter(owned_by(user), status=Activity.Status.OPEN)
+    if name == "department":
+        found = readable.filter(
+            assigned_department_id=user.department_id, status=Activity.Status.OPEN
+        )
+    elif name == "overdue":
+        found = mine.filter(due__lt=now)
+    elif name == "today":
+        found = mine.filter(due__date=today)
+    elif name == "week":
+        monday = today - timedelta(days=today.weekday())
+        found = mine.filter(due__date__gte=monday, due__date__lt=monday + timedelta(days=7))
+    else:
+        found = mine
+    return found.order_by(F("due").asc(nulls_last=True), F("start").asc(nulls_last=True), "pk")
+
+
+def calendar_entries(user, *, start: datetime | None = None, end: datetime | None = None):
+    """The user's open dated activities they may read (start or due in [start, end))."""
+    found = Activity.objects.restrict(user, Action.READ).filter(
+        owned_by(user),
+        status=Activity.Status.OPEN,
+    )
+    found = found.filter(Q(start__isnull=False) | Q(due__isnull=False))
+    if start is not None and end is not None:
+        moment = Coalesce("start", "due")
+        found = found.annotate(moment=moment).filter(moment__gte=start, moment__lt=end)
+    return found.order_by(F("start").asc(nulls_last=True), "due", "pk")

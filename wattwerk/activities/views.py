@@ -1,19 +1,36 @@
 """Pages of the activities app beyond the generic record pages: completing an activity from a
 timeline or a work list (htmx answers with the activity's card)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from collections import defaultdict
+from datetime import date, timedelta
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from wattwerk.access.models import User
+from wattwerk.core import operations as core_operations
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 
-from . import operations
-from .models import Activity, Chain
+from . import calendar, operations, queries
+from .models import Activity, CalendarFeed, Chain
+
+
+class RescheduleForm(forms.Form):
+    due = forms.DateTimeField(
+        label=gettext_lazy("fällig am"), input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
+    )
 
 
 class CompleteView(RecordView):
@@ -66,3 +83,198 @@ class ChainStepsView(RecordView):
         rows = [(activity, activity.pk in readable) for activity in activities]
         context = self.base_context(object=chain, active_tab="steps", rows=rows)
         return render_page(request, self.template_name, context, partial="tab")
+
+
+WORKLISTS = (
+    ("mine", gettext_lazy("Meine offenen")),
+    ("today", gettext_lazy("Heute")),
+    ("week", gettext_lazy("Diese Woche")),
+    ("overdue", gettext_lazy("Überfällig")),
+    ("department", gettext_lazy("Meine Abteilung")),
+)
+WORKLIST_PAGE = 50
+
+
+def readable_regarding(user, activities) -> set[tuple[int, int]]:
+    """(content type, id) of the records the activities regard that the user may read: one
+    query per record type, whatever the number of activities."""
+    wanted = defaultdict(set)
+    for activity in activities:
+        if activity.regarding_type_id:
+            wanted[activity.regarding_type].add(activity.regarding_id)
+    readable = set()
+    for content_type, ids in wanted.items():
+        model = content_type.model_class()
+        found = model.objects.restrict(user, Action.READ).filter(pk__in=ids)
+        readable |= {(content_type.pk, pk) for pk in found.values_list("pk", flat=True)}
+    return readable
+
+
+class WorklistView(View):
+    """Meine Arbeit: my open activities, today's, this week's, the overdue ones and my
+    department's queue; each completed, rescheduled or handed on in place (htmx)."""
+
+    template_name = "activities/worklist.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        name = request.GET.get("list", "mine")
+        if name not in dict(WORKLISTS):
+            name = "mine"
+        found = queries.worklist(request.user, name, now=timezone.now())
+        activities = list(
+            found.select_related(
+                "regarding_type", "owner", "owner_team", "assigned_department"
+            ).prefetch_related("regarding")[:WORKLIST_PAGE]
+        )
+        context = {
+            "lists": WORKLISTS,
+            "current": name,
+            "rows": self.rows(request.user, activities),
+            "assignees": self.assignees(request.user),
+            "now": timezone.now(),
+        }
+        return render_page(request, self.template_name, context, partial="worklist")
+
+    @staticmethod
+    def rows(user, activities) -> list:
+        readable = readable_regarding(user, activities)
+        writable = set(
+            Activity.objects.restrict(user, Action.WRITE)
+            .filter(pk__in=[activity.pk for activity in activities])
+            .values_list("pk", flat=True)
+        )
+        for activity in activities:
+            activity.can_write = activity.pk in writable
+            key = (activity.regarding_type_id, activity.regarding_id)
+            activity.regarding_readable = key in readable
+        return activities
+
+    @staticmethod
+    def assignees(user) -> list:
+        """Whom an activity may be handed to from the list: the people of my department."""
+        if user.department_id is None:
+            return []
+        return list(User.objects.filter(department_id=user.department_id, is_active=True))
+
+
+class RowActionView(RecordView):
+    """POST on one activity of a work list; answers with its row (htmx) or back to the list."""
+
+    @property
+    def record_type(self):
+        return registry.for_model(Activity)
+
+    def act(self, request, activity) -> Activity:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        activity = self.get_object(Action.WRITE)
+        error = ""
+        try:
+            activity = self.act(request, activity)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+            activity.refresh_from_db()
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return redirect(request.POST.get("next") or "activities_worklist")
+        [activity] = WorklistView.rows(request.user, [activity])
+        context = {
+            "activity": activity,
+            "error": error,
+            "assignees": WorklistView.assignees(request.user),
+            "now": timezone.now(),
+        }
+        return render(
+            request, "activities/_worklist_row.html", context, status=422 if error else 200
+        )
+
+
+class RescheduleView(RowActionView):
+    def act(self, request, activity) -> Activity:
+        form = RescheduleForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        due = form.cleaned_data["due"]
+        start = activity.start
+        if start is not None and activity.due is not None:  # moved as a whole, same length
+            start = due - (activity.due - start)
+        return operations.reschedule_activity(
+            activity=activity, start=start, due=due, acting_user=request.user, now=timezone.now()
+        )
+
+
+class ReassignView(RowActionView):
+    def act(self, request, activity) -> Activity:
+        owner = User.objects.filter(pk=request.POST.get("owner") or 0).first()
+        if owner is None:
+            raise ValidationError(_("Bitte wählen, wem die Aktivität übergeben wird."))
+        activity.owner, activity.owner_team = owner, None
+        core_operations.update_record(
+            instance=activity, acting_user=request.user, now=timezone.now()
+        )
+        return activity
+
+
+class CompleteRowView(RowActionView):
+    def act(self, request, activity) -> Activity:
+        return operations.complete_activity(
+            activity=activity, acting_user=request.user, now=timezone.now()
+        )
+
+
+class CalendarView(View):
+    """Kalender: the week of the user's open dated activities, and the personal feed."""
+
+    template_name = "activities/calendar.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            day = date.fromisoformat(request.GET.get("week", ""))
+        except ValueError:
+            day = timezone.localdate()
+        monday, _days = calendar.week_of(day)
+        feed = CalendarFeed.objects.filter(user=request.user).first()
+        context = {
+            "days": calendar.week(request.user, monday).items(),
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "today": timezone.localdate(),
+            "feed_url": request.build_absolute_uri(reverse("activities_feed", args=[feed.secret]))
+            if feed
+            else "",
+        }
+        return render_page(request, self.template_name, context, partial="week")
+
+
+class FeedManageView(View):
+    """POST ``issue`` (a new secret address; the old one stops working) or ``revoke``."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("action") == "revoke":
+            calendar.revoke_feed(request.user)
+            messages.success(request, _("Das Kalender-Abonnement ist widerrufen."))
+        else:
+            calendar.issue_feed(request.user)
+            messages.success(
+                request, _("Neue Abonnement-Adresse ausgestellt; die alte gilt nicht mehr.")
+            )
+        return redirect("activities_calendar")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class FeedView(View):
+    """The iCalendar feed: its secret address is the credential (calendar programs sign in
+    with nothing else)."""
+
+    def get(self, request: HttpRequest, secret: str) -> HttpResponse:
+        feed = get_object_or_404(CalendarFeed.objects.select_related("user"), secret=secret)
+        if not feed.user.is_active:
+            raise Http404
+        response = HttpResponse(
+            calendar.ics(feed.user), content_type="text/calendar; charset=utf-8"
+        )
+        response["Cache-Control"] = "private, max-age=300"
+        return response
