@@ -174,13 +174,20 @@ def scope(model: type[models.Model], grant: Grant, user, team_ids) -> Q:
     condition = _own(model, user, team_ids)
     if grant.depth == Depth.OWN or grant.department_id is None:
         return condition
+    # A record may name further departments whose people work on it (an activity's assigned
+    # department): a department grant reaches it from those, too.
+    extra = getattr(model, "access_extra_departments", ())
     if grant.depth == Depth.DEPARTMENT:
-        field = getattr(model, "access_department", None)
-        return condition | Q(**{field: grant.department_id}) if field else condition
-    path_field = getattr(model, "access_department_path", None)
-    if not path_field or not grant.department_path:
+        fields = [getattr(model, "access_department", None), *extra]
+        for field in filter(None, fields):
+            condition |= Q(**{field: grant.department_id})
         return condition
-    return condition | Q(**{f"{path_field}__startswith": grant.department_path})
+    paths = [getattr(model, "access_department_path", None), *(f"{name}__path" for name in extra)]
+    if not grant.department_path:
+        return condition
+    for path_field in filter(None, paths):
+        condition |= Q(**{f"{path_field}__startswith": grant.department_path})
+    return condition
 
 
 def active_shares(user, team_ids, content_type_id: int, access) -> models.QuerySet:

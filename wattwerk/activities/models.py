@@ -46,6 +46,8 @@ class Activity(OwnedModel, RecordModel):
 
     # Kinds with participants (contacts and users taking part).
     WITH_PARTICIPANTS = (Kind.CALL, Kind.APPOINTMENT, Kind.EMAIL)
+    # The assigned department works on the activity: department grants reach it from there too.
+    access_extra_departments = ("assigned_department",)
 
     kind = models.CharField(_("Art"), max_length=15, choices=Kind.choices, default=Kind.TASK)
     subject = models.CharField(_("Betreff"), max_length=200)

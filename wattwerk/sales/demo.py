@@ -1,14 +1,22 @@
 """Demo: leads with potential and total demand, and the opportunities qualified from them, for
 the fictional customers of Stadtwerke Musterstadt (MaLo-IDs with valid check digits)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from wattwerk.access.demo import grant, secure
 from wattwerk.access.models import Depth, Privilege, User
+from wattwerk.activities import chains
+from wattwerk.activities import operations as activity_operations
+from wattwerk.activities.models import Activity, ChainTemplate
 from wattwerk.core import demo
 from wattwerk.core import operations as core_operations
 from wattwerk.customers.models import Account, CustomerType
+from wattwerk.energy.calendars import add_working_days
 from wattwerk.energy.identifiers import with_check_digit
 from wattwerk.energy.models import Commodity, EnergyService, PriceModel
 
@@ -411,6 +419,7 @@ LEADS = [
         ]
     ),
 ]
+BERLIN = ZoneInfo("Europe/Berlin")
 WON = {"Brauerei Hopfen", "Metallbau Schmidt", "Hotel Am Markt", "Stadtwerke Nebenstadt"}
 LOST = {"Druckerei Presse": "Preis des Wettbewerbers 0,4 ct/kWh niedriger"}
 
@@ -511,3 +520,64 @@ def load_sales(*, now) -> None:
                 acting_user=None,
                 now=now,
             )
+    load_activities(now=now)
+
+
+CALLS = [
+    ("call", "Bedarf und Vertragslaufzeiten besprechen", -6, True),
+    ("appointment", "Vor-Ort-Termin: Abnahmestellen ansehen", 3, False),
+    ("call", "Rückruf wegen Lastgang", 1, False),
+    ("email", "Unterlagen zur Preisbildung schicken", -1, False),
+]
+
+
+def load_activities(*, now) -> None:
+    """Calls, appointments and e-mails on leads and opportunities (some done, some overdue),
+    and tender chains on three open opportunities — one of them with a deadline too close to
+    hold, so its owner and the head of sales are warned."""
+    tender = ChainTemplate.objects.get(name="Ausschreibung")
+    follow_up = ChainTemplate.objects.get(name="Angebotsnachverfolgung")
+    today = timezone.localtime(now).date()
+    opportunities = list(Opportunity.objects.filter(status=Opportunity.Status.OPEN).order_by("pk"))
+    for number, record in enumerate([*opportunities, *Lead.objects.filter(status="open")[:10]]):
+        kind, subject, days, done = CALLS[number % len(CALLS)]
+        moment = timezone.localtime(now).replace(hour=10, minute=0, second=0, microsecond=0)
+        moment += timedelta(days=days + number % 3)
+        activity = core_operations.create_record(
+            instance=Activity(
+                kind=kind,
+                subject=subject,
+                regarding_type=ContentType.objects.get_for_model(type(record)),
+                regarding_id=record.pk,
+                start=moment,
+                due=moment + timedelta(minutes=30),
+                owner=record.owner,
+            ),
+            acting_user=None,
+            now=now,
+        )
+        if done:
+            activity_operations.complete_activity(
+                activity=activity, acting_user=None, now=now, outcome="Bedarf aufgenommen."
+            )
+    for record, working_days in zip(opportunities[:3], (25, 15, 4), strict=False):
+        deadline = datetime.combine(
+            add_working_days(today, working_days), time(12, 0), tzinfo=BERLIN
+        )
+        chains.start_chain(
+            template=tender,
+            regarding=record,
+            anchor_at=deadline,
+            acting_user=None,
+            now=now,
+            owner=record.owner,
+        )
+    if len(opportunities) > 3:
+        chains.start_chain(
+            template=follow_up,
+            regarding=opportunities[3],
+            anchor_at=now,
+            acting_user=None,
+            now=now,
+            owner=opportunities[3].owner,
+        )

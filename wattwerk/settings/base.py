@@ -259,6 +259,13 @@ SPECTACULAR_SETTINGS = {
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several record types have a "status" with their own choices: each its own named enum.
+    "ENUM_NAME_OVERRIDES": {
+        "LeadStatusEnum": "wattwerk.sales.models.Lead.Status",
+        "OpportunityStatusEnum": "wattwerk.sales.models.Opportunity.Status",
+        "ActivityStatusEnum": "wattwerk.activities.models.Activity.Status",
+        "ChainStatusEnum": "wattwerk.activities.models.Chain.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "wattwerk.core.api.schema.add_problem_responses",

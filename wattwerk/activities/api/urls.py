@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
@@ -30,6 +31,7 @@ def _slugs() -> list[str]:
     return [registry.for_model(model).slug for model in regarding_models()]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class RegardingTypeField(serializers.Field):
     """The regarding record's type by its slug ("leads", "opportunities", "accounts", …)."""
 

@@ -178,3 +178,27 @@ def test_one_digest_per_person_and_day(worker):
     assert "Fällig in zwei Wochen" not in email.body
     assert ReminderDigest.objects.get().activities == 2
     assert reminders.send_digests(now=morning + timedelta(days=1)) == 1  # the next day again
+
+
+def test_the_assigned_department_may_work_on_the_task(client):
+    """A department grant reaches an activity from its assigned department as well as from its
+    owner's: credit management completes the check a sales person asked them for."""
+    sales, credit = DepartmentFactory(name="Vertrieb"), DepartmentFactory(name="Kredit")
+    seller = UserFactory(department=sales)
+    analyst = UserFactory(department=credit)
+    analyst.roles.add(
+        role_with(
+            ("activities.read_activity", Depth.DEPARTMENT),
+            ("activities.write_activity", Depth.DEPARTMENT),
+        )
+    )
+    ours = add(seller, "Bonität prüfen", timezone.now(), department=credit)
+    theirs = add(seller, "Angebot schreiben", timezone.now(), department=sales)
+    readable = Activity.objects.restrict(analyst, "read")
+    assert list(readable) == [ours]
+    client.force_login(analyst)
+    queue = client.get(reverse("activities_worklist"), {"list": "department"}).content.decode()
+    assert subjects(queue) == ["Bonität prüfen"]
+    answer = client.post(reverse("activities_done", args=[ours.pk]), HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200
+    assert client.post(reverse("activities_done", args=[theirs.pk])).status_code == 404
