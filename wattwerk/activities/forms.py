@@ -98,7 +98,7 @@ class ActivityForm(RecordForm):
         return cleaned
 
 
-CHAIN_FIELDS = ("template", "regarding_type", "regarding_id", "anchor_at", "owner")
+CHAIN_FIELDS = ("template", "regarding_type", "regarding_id", "anchor_at", "note", "owner")
 CHAIN_DERIVED = ("status", "late_warned_at")
 
 
@@ -109,7 +109,11 @@ class ChainForm(RecordForm):
         model = Chain
         fields = list(CHAIN_FIELDS)
         field_classes = {"regarding_type": RegardingTypeField}
-        widgets = {"anchor_at": DATETIME, "regarding_id": forms.HiddenInput}
+        widgets = {
+            "anchor_at": DATETIME,
+            "regarding_id": forms.HiddenInput,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -285,6 +285,7 @@ class Chain(OwnedModel, RecordModel):
     anchor_at = models.DateTimeField(
         _("Beginn bzw. Frist"), help_text=_("vorwärts: der Beginn; rückwärts: die Frist")
     )
+    note = models.TextField(_("Notiz"), blank=True, help_text=_("z. B. Vergabenummer, Los"))
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.RUNNING, editable=False
     )

@@ -88,6 +88,7 @@ registry.register(
         "template",
         "regarding",
         "anchor_at",
+        "note",
         "owner",
         *forms.CHAIN_DERIVED,
         "owning_department",
@@ -104,4 +105,5 @@ registry.register(
     icon="bi-list-ol",
     menu_group=_("Aktivitäten"),
     detail_fields=("name", "anchor", "description"),
+    tabs=(Tab("steps", _("Schritte"), "chain-templates_steps"),),
 )

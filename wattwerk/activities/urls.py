@@ -7,6 +7,11 @@ from . import views
 urlpatterns = [
     path("activities/<int:pk>/complete/", views.CompleteView.as_view(), name="activities_complete"),
     path("chains/<int:pk>/steps/", views.ChainStepsView.as_view(), name="chains_steps"),
+    path(
+        "chain-templates/<int:pk>/steps/",
+        views.TemplateStepsView.as_view(),
+        name="chain-templates_steps",
+    ),
     path("work/", views.WorklistView.as_view(), name="activities_worklist"),
     path("activities/<int:pk>/done/", views.CompleteRowView.as_view(), name="activities_done"),
     path(

@@ -24,7 +24,7 @@ from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 
 from . import calendar, operations, queries
-from .models import Activity, CalendarFeed, Chain
+from .models import Activity, CalendarFeed, Chain, ChainTemplate
 
 
 class RescheduleForm(forms.Form):
@@ -278,3 +278,19 @@ class FeedView(View):
         )
         response["Cache-Control"] = "private, max-age=300"
         return response
+
+
+class TemplateStepsView(RecordView):
+    """Tab "Schritte" of a chain template: what, by whom, how long, after what."""
+
+    template_name = "activities/template_steps.html"
+
+    @property
+    def record_type(self):
+        return registry.for_model(ChainTemplate)
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        template = self.get_object(Action.READ)
+        steps = template.steps.select_related("department").prefetch_related("predecessors")
+        context = self.base_context(object=template, active_tab="steps", steps=steps)
+        return render_page(request, self.template_name, context, partial="tab")

@@ -1,10 +1,17 @@
 """Activities through the generic suite (pages, API, rights, history), and what only they check:
 dates of a task, the regarding record, participants."""
 
+import itertools
+
+from django.contrib.contenttypes.models import ContentType
+
 from wattwerk.core.testing import RecordTypeSuite
+from wattwerk.energy.models import DeliveryPoint
+from wattwerk.energy.tests.factories import DeliveryPointFactory
 
-from .factories import ActivityFactory
+from .factories import ActivityFactory, ChainFactory, ChainTemplateFactory
 
+NUMBERS = itertools.count(1)
 RELATED = ("access.read_user", "access.read_department", "sales.read_lead")
 
 
@@ -32,3 +39,60 @@ class TestActivityRecords(RecordTypeSuite):
             "start": "2026-12-01T09:00:00+01:00",
             "due": "2026-12-03T17:00:00+01:00",
         }
+
+
+class TestChainTemplateRecords(RecordTypeSuite):
+    slug = "chain-templates"
+    factory = ChainTemplateFactory
+    api_path = "/api/v1/chain-templates/"
+    change_field = "description"
+    change_value = "Für Ausschreibungen öffentlicher Auftraggeber"
+    bad_field = ("anchor", "seitwaerts")
+
+    def valid_form_data(self):
+        return {"name": f"Ausschreibung Gas {next(NUMBERS)}", "anchor": "backward"}
+
+    def valid_api_data(self):
+        return self.valid_form_data()
+
+
+class TestChainRecords(RecordTypeSuite):
+    slug = "chains"
+    factory = ChainFactory
+    api_path = "/api/v1/chains/"
+    change_field = "note"
+    change_value = "Vergabe 2027/014, Los 2"
+    bad_field = ("regarding_id", "999999")
+    related_permissions = (
+        *RELATED,
+        "activities.read_chaintemplate",
+        "activities.create_activity",
+        "energy.read_deliverypoint",
+        "energy.read_commodity",
+    )
+
+    def setup_method(self):
+        self.point = None
+
+    def regarding(self):
+        if self.point is None:
+            self.point = DeliveryPointFactory()
+        return self.point
+
+    def valid_form_data(self):
+        return {
+            "template": ChainTemplateFactory().pk,
+            "regarding_type": ContentType.objects.get_for_model(DeliveryPoint).pk,
+            "regarding_id": self.regarding().pk,
+            "anchor_at": "2027-03-05T12:00",
+        }
+
+    def valid_api_data(self):
+        return {
+            **self.valid_form_data(),
+            "regarding_type": "delivery-points",
+            "anchor_at": "2027-03-05T12:00:00+01:00",
+        }
+
+    def search_term(self, record) -> str:
+        return record.template.name
