@@ -11,7 +11,16 @@ from .models import ChainTemplate, ChainTemplateStep
 class StepInline(admin.TabularInline):
     model = ChainTemplateStep
     extra = 1
-    fields = ("position", "key", "kind", "subject", "department", "working_days", "predecessors")
+    fields = (
+        "position",
+        "key",
+        "kind",
+        "subject",
+        "department",
+        "role",
+        "working_days",
+        "predecessors",
+    )
     filter_horizontal = ("predecessors",)
 
 

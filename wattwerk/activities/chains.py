@@ -14,9 +14,11 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from wattwerk.access.models import User
 from wattwerk.core import operations, outbox
 from wattwerk.core.querysets import Action
 
@@ -89,6 +91,7 @@ def _chain_written(chain: Chain, *, stored, deleted: bool, acting_user, now, **c
     _steps, by_key = template_steps(chain.template)
     for key, step in by_key.items():
         waiting = step.predecessors.exists()
+        holder = role_holder(step.role, chain) if step.role_id else None
         operations.create_record(
             instance=Activity(
                 kind=step.kind,
@@ -98,8 +101,8 @@ def _chain_written(chain: Chain, *, stored, deleted: bool, acting_user, now, **c
                 start=plan[key].start,
                 due=plan[key].due,
                 assigned_department=step.department,
-                owner=chain.owner,
-                owner_team=chain.owner_team,
+                owner=holder or chain.owner,
+                owner_team=None if holder else chain.owner_team,
                 chain=chain,
                 step=step,
                 status=Activity.Status.WAITING if waiting else Activity.Status.OPEN,
@@ -144,6 +147,20 @@ def advance(chain: Chain, *, acting_user, now: datetime) -> None:
         operations.update_record(instance=activity, acting_user=acting_user, now=now)
     if replanned.late and chain.late_warned_at is None:
         _warn(chain, now=now)
+
+
+def role_holder(role, chain: Chain):
+    """Who takes a step that names a role: an active person holding it (directly or through a
+    team), from the chain's department if there is one there, else from anywhere; None if
+    nobody holds it."""
+    people = (
+        User.objects.filter(is_active=True)
+        .filter(Q(roles=role) | Q(teams__roles=role))
+        .distinct()
+        .order_by("pk")
+    )
+    department = (chain.owner or chain.owner_team).department_id
+    return people.filter(department_id=department).first() or people.first()
 
 
 def _warn(chain: Chain, *, now: datetime) -> None:

@@ -3,7 +3,7 @@ their tasks by e-mail, who heads them, and which department does each step of th
 chains. The activities and chains themselves hang off the sales demo's records."""
 
 from wattwerk.access.demo import grant
-from wattwerk.access.models import Department, Depth, Privilege, User
+from wattwerk.access.models import Department, Depth, Privilege, Role, User
 from wattwerk.core import demo
 
 from . import reference
@@ -57,6 +57,9 @@ def load_activities(*, now) -> None:
     for code, dept in departments.items():
         head = users.get(HEADS.get(code, ""))
         Department.objects.filter(pk=dept.pk).update(tasks_by_email=code in BY_EMAIL, head=head)
+    ChainTemplateStep.objects.filter(
+        template__name="Ausschreibung", key="freigabe", role__isnull=True
+    ).update(role=Role.objects.filter(name="Vertriebsleitung").first())
     for (template, key), code in STEP_DEPARTMENTS.items():
         ChainTemplateStep.objects.filter(
             template__name=template, key=key, department__isnull=True

@@ -242,6 +242,18 @@ class ChainTemplateStep(models.Model):
         blank=True,
         related_name="+",
     )
+    role = models.ForeignKey(
+        "access.Role",
+        verbose_name=_("Rolle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "wer den Schritt übernimmt: jemand mit dieser Rolle, möglichst aus der Abteilung "
+            "der Kette; ohne Rolle die Verantwortlichen der Kette"
+        ),
+    )
     working_days = models.PositiveSmallIntegerField(
         _("Dauer (Werktage)"), help_text=_("0: ein Meilenstein")
     )

@@ -291,6 +291,6 @@ class TemplateStepsView(RecordView):
 
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         template = self.get_object(Action.READ)
-        steps = template.steps.select_related("department").prefetch_related("predecessors")
+        steps = template.steps.select_related("department", "role").prefetch_related("predecessors")
         context = self.base_context(object=template, active_tab="steps", steps=steps)
         return render_page(request, self.template_name, context, partial="tab")

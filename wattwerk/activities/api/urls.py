@@ -209,6 +209,7 @@ class ChainTemplateSerializer(RecordSerializer):
                 "kind": step.kind,
                 "subject": step.subject,
                 "department": step.department_id,
+                "role": step.role_id,
                 "working_days": step.working_days,
                 "predecessors": [other.key for other in step.predecessors.all()],
             }

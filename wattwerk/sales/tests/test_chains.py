@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
+from wattwerk.access.models import Role
 from wattwerk.access.tests.factories import DepartmentFactory, UserFactory
 from wattwerk.activities import chains, operations
 from wattwerk.activities.models import Activity, Chain, ChainTemplate, ChainTemplateStep
@@ -188,3 +189,25 @@ def test_the_shipped_tender_chain_through_the_api(api_client, make_user):
     assert refused.status_code == 400
     assert [error["field"] for error in refused.json()["errors"]] == ["regarding_id"]
     assert Activity.objects.filter(chain__isnull=False).count() == 5
+
+
+def test_a_step_naming_a_role_goes_to_someone_holding_it(four_steps):
+    """The approval step goes to a head of sales: preferably one of the chain's department."""
+    sales = DepartmentFactory()
+    owner = UserFactory(department=sales)
+    elsewhere = UserFactory()
+    nearby = UserFactory(department=sales)
+    heads = Role.objects.create(name="Vertriebsleitung")
+    elsewhere.roles.add(heads)
+    nearby.roles.add(heads)
+    ChainTemplateStep.objects.filter(template=four_steps, key="s3").update(role=heads)
+    chain = chains.start_chain(
+        template=four_steps,
+        regarding=OpportunityFactory(owner=owner),
+        anchor_at=at(2026, 12, 18, 12),
+        acting_user=None,
+        now=at(2026, 12, 1, 9),
+        owner=owner,
+    )
+    owners = {activity.step.key: activity.owner for activity in chain.activities.all()}
+    assert owners == {"s1": owner, "s2": owner, "s3": nearby, "s4": owner}
