@@ -1,18 +1,24 @@
-"""Activity chains: start one on a record, and advance it as its steps are done.
+"""Activity chains: start one on a record, advance it as its steps are done, cancel it.
 
 Starting plans every step on working days (:mod:`wattwerk.activities.planning`) — forward from
 the start, or backward from the deadline — and creates one activity per step: open when it has
-no predecessors, waiting otherwise. Each time a step is completed or cancelled (cancelled counts
-as done: the chain goes on without it), the rest is re-planned from what is done: a step opens
-when all its predecessors are done, a step that can only start later moves later (never earlier
-than planned), and when the deadline can no longer be met the owner and the head of the owner's
-department are warned at once — once per chain.
+no predecessors, waiting otherwise. Each time a step is completed, cancelled (cancelled counts as
+done: the chain goes on without it) or moved, and once an hour for every running chain, the rest
+is re-planned: a waiting step opens when all its predecessors are done, and moves later when they
+end later than planned (never earlier); steps under way keep their dates. When the deadline can
+no longer be met, the owner and the head of the owner's department are warned at once — once per
+chain.
+
+What follows from the chain's rules (steps created, opened, moved; the chain completed) is done
+by the system, not in the name of whoever completed a step: a department finishing its step may
+not itself write the next step of another department, yet the next step must open.
 """
 
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -22,15 +28,17 @@ from wattwerk.access.models import User
 from wattwerk.core import operations, outbox
 from wattwerk.core.querysets import Action
 
-from . import planning
+from . import links, planning
 from .models import Activity, Chain, ChainTemplate
 
 DONE = (Activity.Status.COMPLETED, Activity.Status.CANCELLED)
+# Fixed once a chain runs: its steps were planned from them.
+FIXED_FIELDS = ("template_id", "regarding_type_id", "regarding_id", "anchor_at")
 
 
 def template_steps(template: ChainTemplate) -> tuple[list, dict]:
     """(the planning steps, the template steps by key) of a template."""
-    steps = list(template.steps.prefetch_related("predecessors"))
+    steps = list(template.steps.select_related("role").prefetch_related("predecessors"))
     planned = [
         planning.Step(
             step.key,
@@ -46,12 +54,17 @@ def _plan(template: ChainTemplate, anchor_at: datetime, now: datetime) -> tuple[
     """The planned steps and whether the deadline is missed already: a backward plan that would
     have to start in the past is planned forward from now instead."""
     steps, _by_key = template_steps(template)
-    if template.anchor == ChainTemplate.Anchor.FORWARD:
-        return planning.plan_forward(steps, anchor_at), False
-    backward = planning.plan_backward(steps, anchor_at)
-    if min((step.start for step in backward.values()), default=anchor_at) >= now:
-        return backward, False
-    replanned = planning.replan(steps, {}, now, anchor_at)
+    try:
+        if template.anchor == ChainTemplate.Anchor.FORWARD:
+            return planning.plan_forward(steps, anchor_at), False
+        backward = planning.plan_backward(steps, anchor_at)
+        if min((step.start for step in backward.values()), default=anchor_at) >= now:
+            return backward, False
+        replanned = planning.replan(steps, {}, now, anchor_at)
+    except ValueError as error:  # a template whose steps do not form a plan
+        raise ValidationError(
+            {"template": _("Die Vorlage lässt sich nicht planen: %(error)s") % {"error": error}}
+        ) from error
     return replanned.steps, replanned.late
 
 
@@ -83,14 +96,27 @@ def start_chain(
 
 
 @operations.after_write(Chain)
-def _chain_written(chain: Chain, *, stored, deleted: bool, acting_user, now, **context) -> None:
-    """A new chain (from any surface: form, API, operation) gets its steps as activities."""
-    if stored is not None or deleted:
+def _chain_written(chain: Chain, *, stored, deleted: bool, now, **context) -> None:
+    """A new chain (from any surface: form, API, operation) gets its steps as activities; a
+    running one keeps what it was planned from; a deleted one took its steps along, so the
+    record's last and next activity follow."""
+    if deleted:
+        links.refresh(regarding_type=chain.regarding_type, regarding_id=chain.regarding_id)
+        return
+    if stored is not None:
+        changed = [name for name in FIXED_FIELDS if getattr(stored, name) != getattr(chain, name)]
+        if changed:
+            raise ValidationError(
+                _(
+                    "Vorlage, Bezug und Beginn bzw. Frist einer gestarteten Kette bleiben; "
+                    "brechen Sie sie ab und starten Sie eine neue."
+                )
+            )
         return
     plan, late = _plan(chain.template, chain.anchor_at, now)
     _steps, by_key = template_steps(chain.template)
     for key, step in by_key.items():
-        waiting = step.predecessors.exists()
+        waiting = bool(step.predecessors.all())
         holder = role_holder(step.role, chain) if step.role_id else None
         operations.create_record(
             instance=Activity(
@@ -107,36 +133,48 @@ def _chain_written(chain: Chain, *, stored, deleted: bool, acting_user, now, **c
                 step=step,
                 status=Activity.Status.WAITING if waiting else Activity.Status.OPEN,
             ),
-            acting_user=acting_user,
+            acting_user=None,  # the chain's rule, whoever started it (see the module's doc)
             now=now,
         )
     if late:
-        _warn(chain, now=now)
+        _warn(chain, now=now, logged=False)  # its creation is logged after this, with the flag
 
 
-def advance(chain: Chain, *, acting_user, now: datetime) -> None:
-    """After a step is done: open what may start, move later what must, warn once when the
-    deadline is lost, close the chain when every step is done. In the caller's transaction."""
+def advance(chain: Chain, *, now: datetime) -> None:
+    """After a step is done or moved (or on the hourly check): open what may start, move later
+    what must, warn once when the deadline is lost, complete the chain when every step is done.
+    In the caller's transaction, with the chain's row locked."""
     chain = Chain.objects.select_for_update().select_related("template").get(pk=chain.pk)
     if chain.status != Chain.Status.RUNNING:
         return
     steps, by_key = template_steps(chain.template)
     activities = {
-        activity.step.key: activity for activity in chain.activities.select_related("step")
+        activity.step.key: activity
+        for activity in chain.activities.select_related("step")
+        if activity.step_id and activity.step.key in by_key
     }
     done = {
         key: activity.status_changed_at or now
         for key, activity in activities.items()
         if activity.status in DONE
     }
-    if len(done) == len(activities):
-        Chain.objects.filter(pk=chain.pk).update(status=Chain.Status.COMPLETED)
+    # A step whose activity was deleted, or added to the template later: not waited for.
+    done |= {key: now for key in by_key if key not in activities}
+    if len(done) == len(by_key):
+        chain.status = Chain.Status.COMPLETED
+        operations.update_record(instance=chain, acting_user=None, now=now)
         return
-    replanned = planning.replan(steps, done, now, chain.deadline)
+    under_way = {
+        key: planning.Planned(key, activity.start, activity.due)
+        for key, activity in activities.items()
+        if activity.status == Activity.Status.OPEN and activity.start and activity.due
+    }
+    replanned = planning.replan(steps, done, now, chain.deadline, fixed=under_way)
     for key, planned in replanned.steps.items():
-        activity = activities[key]
-        ready = all(other.key in done for other in by_key[key].predecessors.all())
-        opens = activity.status == Activity.Status.WAITING and ready
+        activity = activities.get(key)
+        if activity is None or activity.status != Activity.Status.WAITING:
+            continue
+        opens = all(other.key in done for other in by_key[key].predecessors.all())
         later = activity.start is None or planned.start > activity.start
         if not (opens or later):
             continue
@@ -144,9 +182,38 @@ def advance(chain: Chain, *, acting_user, now: datetime) -> None:
             activity.status = Activity.Status.OPEN
         if later:  # a late predecessor pushes it; an early one does not pull it forward
             activity.start, activity.due = planned.start, planned.due
-        operations.update_record(instance=activity, acting_user=acting_user, now=now)
+        operations.update_record(instance=activity, acting_user=None, now=now)
     if replanned.late and chain.late_warned_at is None:
         _warn(chain, now=now)
+
+
+def cancel_chain(*, chain: Chain, acting_user, now: datetime) -> Chain:
+    """Stop a running chain: its waiting and open steps are cancelled (needs write on it)."""
+    with transaction.atomic():
+        chain = Chain.objects.select_for_update().get(pk=chain.pk)
+        operations.require(chain, acting_user, Action.WRITE)
+        if chain.status != Chain.Status.RUNNING:
+            raise ValidationError(
+                _("Die Kette ist bereits %(status)s.") % {"status": chain.get_status_display()}
+            )
+        chain.status = Chain.Status.CANCELLED
+        operations.update_record(instance=chain, acting_user=acting_user, now=now)
+        for activity in chain.activities.exclude(status__in=DONE):
+            activity.status = Activity.Status.CANCELLED
+            activity.status_changed_by, activity.status_changed_at = acting_user, now
+            operations.update_record(instance=activity, acting_user=None, now=now)
+    return chain
+
+
+def check_running(*, now: datetime) -> int:
+    """The hourly check: every running chain re-planned from now, so an overdue step moves its
+    successors and a lost deadline is warned about at once. How many chains are late."""
+    late = 0
+    for chain in Chain.objects.filter(status=Chain.Status.RUNNING).iterator():
+        with transaction.atomic():
+            advance(chain, now=now)
+            late += Chain.objects.filter(pk=chain.pk, late_warned_at__isnull=False).exists()
+    return late
 
 
 def role_holder(role, chain: Chain):
@@ -163,9 +230,9 @@ def role_holder(role, chain: Chain):
     return people.filter(department_id=department).first() or people.first()
 
 
-def _warn(chain: Chain, *, now: datetime) -> None:
+def _warn(chain: Chain, *, now: datetime, logged: bool = True) -> None:
     """One e-mail each to the chain's owner and the head of the owner's department (the same
-    person once), and the chain remembers it warned."""
+    person once), and the chain remembers it warned (in its history, too)."""
     owner = chain.owner
     department = owner.department if owner is not None else chain.owner_team.department
     recipients = []
@@ -185,5 +252,8 @@ def _warn(chain: Chain, *, now: datetime) -> None:
             % {"chain": chain, "deadline": deadline, "url": url},
             now=now,
         )
-    Chain.objects.filter(pk=chain.pk).update(late_warned_at=now)
     chain.late_warned_at = now
+    if logged:
+        operations.update_record(instance=chain, acting_user=None, now=now)
+    else:
+        Chain.objects.filter(pk=chain.pk).update(late_warned_at=now)

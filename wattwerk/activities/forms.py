@@ -94,6 +94,7 @@ class ActivityForm(RecordForm):
     def clean(self):
         cleaned = super().clean()
         for name, message in check_activity(cleaned, self.user).items():
+            name = "regarding_type" if name == "regarding_id" else name  # the one shown
             self.add_error(name if name in self.fields else None, message)
         return cleaned
 
@@ -125,6 +126,7 @@ class ChainForm(RecordForm):
     def clean(self):
         cleaned = super().clean()
         for name, message in check_activity(cleaned, self.user).items():
+            name = "regarding_type" if name == "regarding_id" else name  # the one shown
             self.add_error(name if name in self.fields else None, message)
         return cleaned
 

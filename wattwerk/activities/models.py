@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from wattwerk.core.models import OwnedModel, RecordModel
@@ -159,9 +160,9 @@ class Activity(OwnedModel, RecordModel):
         if self.start and self.due and self.start > self.due:
             errors["due"] = _("Die Fälligkeit liegt vor dem Beginn.")
         if bool(self.regarding_type_id) != bool(self.regarding_id):
-            errors["regarding_id"] = _("Ein Bezug hat Art und Nummer.")
-        elif self.regarding_type_id and self.regarding is None:
-            errors["regarding_id"] = _("Diesen Datensatz gibt es nicht.")
+            errors["regarding_type"] = _("Ein Bezug hat Art und Nummer.")
+        # Whether the record exists and may be read is checked where a user chooses it (form,
+        # API): an activity whose record was deleted since can still be completed.
         if errors:
             raise ValidationError(errors)
 
@@ -314,12 +315,9 @@ class Chain(OwnedModel, RecordModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.template} – {self.regarding}"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.regarding_type_id and self.regarding_id and self.regarding is None:
-            raise ValidationError({"regarding_id": _("Diesen Datensatz gibt es nicht.")})
+        # Not the regarding record's name: who may read the chain may not read that record.
+        when = formats.date_format(timezone.localtime(self.anchor_at), "SHORT_DATE_FORMAT")
+        return f"{self.template} ({when})"
 
     @property
     def deadline(self):

@@ -38,12 +38,11 @@ def notify_department(activity: Activity, *, now: datetime) -> None:
     if activity.due:
         due = formats.date_format(timezone.localtime(activity.due), "SHORT_DATETIME_FORMAT")
         lines += ["", _("Fällig: %(due)s") % {"due": due}]
-    if activity.regarding_type_id and activity.regarding is not None:
-        regarding = activity.regarding
-        lines += [
-            _("Zu: %(record)s") % {"record": regarding},
-            site + regarding.get_absolute_url(),
-        ]
+    if activity.regarding_type_id:
+        # Of which kind, not which record: not everyone the e-mail reaches may read it; the
+        # task's page names it to those who may.
+        kind = activity.regarding_type.model_class()._meta.verbose_name
+        lines += [_("Zu: %(kind)s (siehe Aufgabe)") % {"kind": kind}]
     owner = activity.owner or activity.owner_team
     lines += ["", _("Verantwortlich: %(owner)s") % {"owner": owner}]
     lines += [_("Aufgabe: %(url)s") % {"url": site + activity.get_absolute_url()}]

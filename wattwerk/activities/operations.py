@@ -1,6 +1,7 @@
 """Writes on activities beyond the generic create, update and delete: complete, cancel and
 reschedule. Every write keeps the regarding record's last and next activity right, in the same
-transaction (the after-write hook below also covers the generic operations)."""
+transaction (the after-write hook below also covers the generic operations), and a step of a
+chain moves the chain on (:mod:`wattwerk.activities.chains`)."""
 
 from datetime import datetime
 
@@ -11,45 +12,40 @@ from django.utils.translation import gettext as _
 from wattwerk.core import operations
 from wattwerk.core.querysets import Action
 
-from . import chains, notifications, queries
-from .models import Activity, ActivityLinks
-
-
-def refresh_links(regarding_type, regarding_id) -> None:
-    """Store the regarding record's last and next activity afresh (its row locked first, so
-    two writers on one record queue up instead of each storing a stale pair)."""
-    if regarding_type is None:
-        return
-    model = regarding_type.model_class()
-    if model is None or not issubclass(model, ActivityLinks):
-        return
-    rows = model._base_manager.select_for_update().filter(pk=regarding_id)
-    if not rows.exists():
-        return
-    last, upcoming = queries.last_and_next(regarding_type, regarding_id)
-    rows.update(last_activity_id=last, next_activity_id=upcoming)
+from . import chains, links, notifications
+from .models import Activity, Chain
 
 
 @operations.after_write(Activity)
-def _activity_written(activity: Activity, *, stored, deleted: bool, **context) -> None:
+def _activity_written(activity: Activity, *, stored, deleted: bool, now, **context) -> None:
     if not deleted and notifications.opens_for_a_department(activity, stored):
-        notifications.notify_department(activity, now=context["now"])
+        notifications.notify_department(activity, now=now)
     places = {(activity.regarding_type, activity.regarding_id)}
     if stored is not None:
         places.add((stored.regarding_type, stored.regarding_id))
     for regarding_type, regarding_id in places:
-        refresh_links(regarding_type, regarding_id)
+        links.refresh(regarding_type=regarding_type, regarding_id=regarding_id)
+
+
+def _locked(activity: Activity) -> Activity:
+    """The activity's row locked — its chain's first, so two steps of one chain finished at
+    once queue up on the chain instead of each waiting for the other's row."""
+    chain_id = Activity.objects.filter(pk=activity.pk).values_list("chain_id", flat=True).get()
+    if chain_id is not None:
+        Chain.objects.select_for_update().filter(pk=chain_id).first()
+    return Activity.objects.select_for_update().get(pk=activity.pk)
+
+
+def _refuse_if_closed(activity: Activity, message: str) -> None:
+    if activity.status in chains.DONE:
+        raise ValidationError(message % {"status": activity.get_status_display()})
 
 
 def _change_status(activity, status, *, outcome, acting_user, now) -> Activity:
     with transaction.atomic():
-        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        activity = _locked(activity)
         operations.require(activity, acting_user, Action.WRITE)
-        if activity.status in chains.DONE:
-            raise ValidationError(
-                _("Die Aktivität ist bereits %(status)s.")
-                % {"status": activity.get_status_display()}
-            )
+        _refuse_if_closed(activity, _("Die Aktivität ist bereits %(status)s."))
         activity.status = status
         activity.status_changed_by = acting_user
         activity.status_changed_at = now
@@ -57,18 +53,19 @@ def _change_status(activity, status, *, outcome, acting_user, now) -> Activity:
             activity.outcome = outcome.strip()
         operations.update_record(instance=activity, acting_user=acting_user, now=now)
         if activity.chain_id:
-            chains.advance(activity.chain, acting_user=acting_user, now=now)
+            chains.advance(activity.chain, now=now)
     return activity
 
 
 def complete_activity(*, activity: Activity, acting_user, now: datetime, outcome: str = ""):
-    """Done, with who and when, and optionally what came of it."""
+    """Done, with who and when, and optionally what came of it; a chain's next steps open."""
     return _change_status(
         activity, Activity.Status.COMPLETED, outcome=outcome, acting_user=acting_user, now=now
     )
 
 
 def cancel_activity(*, activity: Activity, acting_user, now: datetime, outcome: str = ""):
+    """Not done and not to be done; in a chain, the next steps go on without it."""
     return _change_status(
         activity, Activity.Status.CANCELLED, outcome=outcome, acting_user=acting_user, now=now
     )
@@ -77,15 +74,15 @@ def cancel_activity(*, activity: Activity, acting_user, now: datetime, outcome: 
 def reschedule_activity(
     *, activity: Activity, start: datetime | None, due: datetime | None, acting_user, now
 ) -> Activity:
-    """New start and due of an open activity."""
+    """New start and due of an activity not yet closed; a chain's later steps follow."""
     with transaction.atomic():
-        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        activity = _locked(activity)
         operations.require(activity, acting_user, Action.WRITE)
-        if activity.status in chains.DONE:
-            raise ValidationError(
-                _("Nur offene Aktivitäten lassen sich verschieben; diese ist %(status)s.")
-                % {"status": activity.get_status_display()}
-            )
+        _refuse_if_closed(
+            activity, _("Nur offene Aktivitäten lassen sich verschieben; diese ist %(status)s.")
+        )
         activity.start, activity.due = start, due
         operations.update_record(instance=activity, acting_user=acting_user, now=now)
+        if activity.chain_id:
+            chains.advance(activity.chain, now=now)
     return activity

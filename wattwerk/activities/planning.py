@@ -108,8 +108,11 @@ def replan(
     now: datetime,
     deadline: datetime | None = None,
     calendar: str | None = None,
+    fixed: Mapping[str, Planned] | None = None,
 ) -> Replanned:
-    """Plan the open steps forward from ``now``, given when the ``done`` steps finished."""
+    """Plan the open steps forward from ``now``, given when the ``done`` steps finished.
+    ``fixed`` steps keep their dates (steps under way, or moved by hand): their successors
+    follow their due, at the earliest from ``now`` (an overdue step is not done yet)."""
     calendar = calendar or default_calendar()
     now = _in_berlin(now, "Jetzt")
     keys = {step.key for step in steps}
@@ -118,7 +121,12 @@ def replan(
         if key not in keys:
             raise ValueError(f"Erledigter Schritt „{key}“ unbekannt.")
         finished[key] = _in_berlin(moment, f"Schritt „{key}“: erledigt")
-    planned = _forward(steps, start=now, finished=finished, calendar=calendar)
+    kept = {
+        key: Planned(key, _in_berlin(step.start, key), _in_berlin(step.due, key))
+        for key, step in (fixed or {}).items()
+        if key not in finished
+    }
+    planned = _forward(steps, start=now, finished=finished, calendar=calendar, fixed=kept)
     if deadline is not None:
         deadline = _in_berlin(deadline, "Frist")
         planned = {key: _within_deadline(step, deadline) for key, step in planned.items()}
@@ -136,13 +144,22 @@ def _within_deadline(step: Planned, deadline: datetime) -> Planned:
 
 
 def _forward(
-    steps: Sequence[Step], *, start: datetime, finished: dict[str, datetime], calendar: str
+    steps: Sequence[Step],
+    *,
+    start: datetime,
+    finished: dict[str, datetime],
+    calendar: str,
+    fixed: Mapping[str, Planned] | None = None,
 ) -> dict[str, Planned]:
     # A finished step uses up its day: successors start on the next working day.
     ends = {key: max(moment, _at(moment.date(), DAY_END)) for key, moment in finished.items()}
     planned: dict[str, Planned] = {}
     for step in _ordered(steps):
         if step.key in finished:
+            continue
+        if fixed and step.key in fixed:
+            planned[step.key] = fixed[step.key]
+            ends[step.key] = max(fixed[step.key].due, start)  # overdue: not over before now
             continue
         ready = max([start, *(ends[key] for key in step.predecessors)])
         if step.working_days == 0:

@@ -1,6 +1,7 @@
 """Reading activities: a record's last completed and next open one, and what a user may link
 an activity to."""
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -107,3 +108,18 @@ def calendar_entries(user, *, start: datetime | None = None, end: datetime | Non
         moment = Coalesce("start", "due")
         found = found.annotate(moment=moment).filter(moment__gte=start, moment__lt=end)
     return found.order_by(F("start").asc(nulls_last=True), "due", "pk")
+
+
+def readable_regarding(user, activities) -> set[tuple[int, int]]:
+    """(content type, id) of the records the activities regard that the user may read: one
+    query per record type, whatever the number of activities."""
+    wanted = defaultdict(set)
+    for activity in activities:
+        if activity.regarding_type_id:
+            wanted[activity.regarding_type].add(activity.regarding_id)
+    readable = set()
+    for content_type, ids in wanted.items():
+        model = content_type.model_class()
+        found = model.objects.restrict(user, Action.READ).filter(pk__in=ids)
+        readable |= {(content_type.pk, pk) for pk in found.values_list("pk", flat=True)}
+    return readable

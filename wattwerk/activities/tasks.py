@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from wattwerk.core import schedule
 
-from . import reminders
+from . import chains, reminders
 
 
 @task()
@@ -17,3 +17,13 @@ def send_reminder_digests() -> int:
 
 
 schedule.register(send_reminder_digests, every=timedelta(hours=1))
+
+
+@task()
+def check_running_chains() -> int:
+    """Every running chain re-planned from now: overdue steps move their successors, a lost
+    deadline is warned about at once (not on the day itself)."""
+    return chains.check_running(now=timezone.now())
+
+
+schedule.register(check_running_chains, every=timedelta(hours=1))

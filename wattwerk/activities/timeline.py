@@ -25,8 +25,11 @@ def with_moment(queryset):
     )
 
 
+TEMPLATE = "activities/_timeline_activity.html"
+
+
 @timeline.source
-def activities_of(instance, user, *, kinds, before, limit) -> list[timeline.Entry]:
+def activities_of(instance, user, *, kinds, before, seen, limit) -> list[timeline.Entry]:
     if "activities" not in kinds or type(instance) not in regarding_models():
         return []
     readable = Activity.objects.restrict(user, Action.READ).filter(
@@ -35,7 +38,7 @@ def activities_of(instance, user, *, kinds, before, limit) -> list[timeline.Entr
     )
     found = with_moment(readable).select_related("owner", "owner_team", "assigned_department")
     if before is not None:
-        found = found.filter(moment__lt=before)
+        found = found.filter(moment__lte=before).exclude(pk__in=timeline.seen_ids(seen, "a"))
     activities = list(found.order_by(F("moment").desc(), "-pk")[:limit])
     writable = set(
         Activity.objects.restrict(user, Action.WRITE)
@@ -45,9 +48,7 @@ def activities_of(instance, user, *, kinds, before, limit) -> list[timeline.Entr
     for activity in activities:
         activity.can_write = activity.pk in writable
     return [
-        timeline.Entry(
-            activity.moment, "activities", "activities/_timeline_activity.html", activity
-        )
+        timeline.Entry(activity.moment, "activities", TEMPLATE, activity, key=f"a{activity.pk}")
         for activity in activities
     ]
 

@@ -1,7 +1,6 @@
 """Pages of the activities app beyond the generic record pages: completing an activity from a
 timeline or a work list (htmx answers with the activity's card)."""
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django import forms
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -50,13 +50,19 @@ class CompleteView(RecordView):
                 outcome=request.POST.get("outcome", ""),
             )
         except ValidationError as error:
+            if request.htmx:
+                activity.refresh_from_db()
+                activity.can_write = True
+                context = {"entry": activity, "error": " ".join(error.messages)}
+                return render(request, "activities/_timeline_activity.html", context, status=422)
             messages.error(request, " ".join(error.messages))
+            return redirect(activity.get_absolute_url())
         if request.htmx:
             activity.can_write = False  # done: nothing more to press
             return render(request, "activities/_timeline_activity.html", {"entry": activity})
         messages.success(request, _("„%(activity)s“ ist erledigt.") % {"activity": activity})
-        target = activity.regarding if activity.regarding_type_id else activity
-        return redirect(target.get_absolute_url() or activity.get_absolute_url())
+        regarding = activity.regarding if activity.regarding_type_id else None
+        return redirect((regarding and regarding.get_absolute_url()) or activity.get_absolute_url())
 
 
 class ChainStepsView(RecordView):
@@ -95,21 +101,6 @@ WORKLISTS = (
 WORKLIST_PAGE = 50
 
 
-def readable_regarding(user, activities) -> set[tuple[int, int]]:
-    """(content type, id) of the records the activities regard that the user may read: one
-    query per record type, whatever the number of activities."""
-    wanted = defaultdict(set)
-    for activity in activities:
-        if activity.regarding_type_id:
-            wanted[activity.regarding_type].add(activity.regarding_id)
-    readable = set()
-    for content_type, ids in wanted.items():
-        model = content_type.model_class()
-        found = model.objects.restrict(user, Action.READ).filter(pk__in=ids)
-        readable |= {(content_type.pk, pk) for pk in found.values_list("pk", flat=True)}
-    return readable
-
-
 class WorklistView(View):
     """Meine Arbeit: my open activities, today's, this week's, the overdue ones and my
     department's queue; each completed, rescheduled or handed on in place (htmx)."""
@@ -124,12 +115,14 @@ class WorklistView(View):
         activities = list(
             found.select_related(
                 "regarding_type", "owner", "owner_team", "assigned_department"
-            ).prefetch_related("regarding")[:WORKLIST_PAGE]
+            ).prefetch_related("regarding")[: WORKLIST_PAGE + 1]
         )
         context = {
+            "more": len(activities) > WORKLIST_PAGE,
+            "page": WORKLIST_PAGE,
             "lists": WORKLISTS,
             "current": name,
-            "rows": self.rows(request.user, activities),
+            "rows": self.rows(request.user, activities[:WORKLIST_PAGE]),
             "assignees": self.assignees(request.user),
             "now": timezone.now(),
         }
@@ -137,7 +130,7 @@ class WorklistView(View):
 
     @staticmethod
     def rows(user, activities) -> list:
-        readable = readable_regarding(user, activities)
+        readable = queries.readable_regarding(user, activities)
         writable = set(
             Activity.objects.restrict(user, Action.WRITE)
             .filter(pk__in=[activity.pk for activity in activities])
@@ -178,7 +171,9 @@ class RowActionView(RecordView):
         if not request.htmx:
             if error:
                 messages.error(request, error)
-            return redirect(request.POST.get("next") or "activities_worklist")
+            target = request.POST.get("next", "")
+            safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+            return redirect(target if target and safe else "activities_worklist")
         [activity] = WorklistView.rows(request.user, [activity])
         context = {
             "activity": activity,
@@ -195,7 +190,13 @@ class RescheduleView(RowActionView):
     def act(self, request, activity) -> Activity:
         form = RescheduleForm(request.POST)
         if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+            raise ValidationError(
+                [
+                    f"{form.fields[name].label}: {error}"
+                    for name, errors in form.errors.items()
+                    for error in errors
+                ]
+            )
         due = form.cleaned_data["due"]
         start = activity.start
         if start is not None and activity.due is not None:  # moved as a whole, same length

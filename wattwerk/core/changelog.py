@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import history
@@ -100,9 +102,10 @@ def field_rows(
     """(label, value, hidden) per field, for a record page, an e-mail, a PDF or an export.
 
     A field in ``hidden`` (see :func:`wattwerk.core.querysets.field_rights`) keeps its label and
-    loses its value, so whatever renders the rows cannot show it by mistake. With a ``reader``,
-    owned records it links to that the reader may not read are not named (one query per such
-    field, whatever the number of links).
+    loses its value, so whatever renders the rows cannot show it by mistake. With a ``reader``
+    (a record page), owned records it links to that the reader may not read are not named, and
+    the ones the reader may read are linked to their pages (one query per such field, whatever
+    the number of links).
     """
     rows = []
     for name in names:
@@ -125,7 +128,7 @@ def _is_owned_link(field: models.Field) -> bool:
 
 
 def _readable_display(instance: models.Model, field: models.Field, reader) -> str:
-    """The names of the linked records the reader may read; the others only counted."""
+    """The linked records the reader may read, as links to their pages; the others counted."""
     if field.many_to_many:
         linked = list(getattr(instance, field.name).all())
     else:
@@ -141,11 +144,17 @@ def _readable_display(instance: models.Model, field: models.Field, reader) -> st
         .filter(pk__in=[record.pk for record in linked])
         .values_list("pk", flat=True)
     )
-    names = [str(record) for record in linked if record.pk in allowed]
-    withheld = len(linked) - len(names)
+    shown = [record for record in linked if record.pk in allowed]
+    parts = [
+        format_html('<a href="{}">{}</a>', record.get_absolute_url(), record)
+        if getattr(record, "get_absolute_url", None) and record.get_absolute_url()
+        else conditional_escape(str(record))
+        for record in shown
+    ]
+    withheld = len(linked) - len(shown)
     if withheld:
-        names.append(_("%(count)s ohne Leserecht") % {"count": withheld})
-    return ", ".join(names)
+        parts.append(conditional_escape(_("%(count)s ohne Leserecht") % {"count": withheld}))
+    return mark_safe(", ".join(parts))  # each part escaped above
 
 
 def snapshot(instance: models.Model) -> dict[str, tuple[Any, str | None]]:

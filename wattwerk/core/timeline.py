@@ -31,6 +31,12 @@ class Entry:
     kind: str  # one of KINDS
     template: str  # renders ``entry.item``
     item: object
+    key: str = ""  # unique in the timeline, e.g. "h42" (history entry 42), "a17" (activity 17)
+
+
+def seen_ids(seen: set[str], prefix: str) -> list[int]:
+    """The ids of one source's entries already shown at the paging boundary."""
+    return [int(key[len(prefix) :]) for key in seen if key.startswith(prefix)]
 
 
 Source = Callable[..., list[Entry]]
@@ -39,7 +45,8 @@ _actions: list[Callable] = []
 
 
 def source(function: Source) -> Source:
-    """``@timeline.source``: fn(instance, user, *, kinds, before, limit) → [Entry]."""
+    """``@timeline.source``: fn(instance, user, *, kinds, before, seen, limit) → [Entry]: entries
+    at or before ``before`` (all when None), except the ``seen`` ones (keys), newest first."""
     if function not in _sources:
         _sources.append(function)
     return function
@@ -52,7 +59,7 @@ def action(function: Callable) -> Callable:
     return function
 
 
-def _history(instance, user, *, kinds, before, limit) -> list[Entry]:
+def _history(instance, user, *, kinds, before, seen, limit) -> list[Entry]:
     wanted = []
     if "changes" in kinds:
         wanted.append(False)
@@ -65,25 +72,44 @@ def _history(instance, user, *, kinds, before, limit) -> list[Entry]:
         events = models.Q(kind=ObjectChange.Kind.EVENT)
         entries = entries.filter(events if wanted[0] else ~events)
     if before is not None:
-        entries = entries.filter(changed_at__lt=before)
+        entries = entries.filter(changed_at__lte=before).exclude(pk__in=seen_ids(seen, "h"))
     hidden = field_rights(user, type(instance)).hidden
     found = []
     for entry in entries.order_by("-changed_at", "-pk")[:limit]:
         entry.rows = changelog.change_rows(type(instance), entry, hidden=hidden)
         kind = "events" if entry.is_event else "changes"
-        found.append(Entry(entry.changed_at, kind, "core/_history_entry.html", entry))
+        template = "core/_history_entry.html"
+        found.append(Entry(entry.changed_at, kind, template, entry, key=f"h{entry.pk}"))
     return found
 
 
 def entries(
-    instance, user, *, kinds: set[str], before: datetime | None = None, limit: int = PAGE
+    instance,
+    user,
+    *,
+    kinds: set[str],
+    before: datetime | None = None,
+    seen: frozenset[str] = frozenset(),
+    limit: int = PAGE,
 ) -> list[Entry]:
-    """Up to ``limit`` entries of the kinds asked for, newest first, before ``before``."""
-    found = _history(instance, user, kinds=kinds, before=before, limit=limit)
+    """Up to ``limit`` entries of the kinds asked for, newest first: at or before ``before``
+    except the ``seen`` ones — the entries of the boundary moment already shown, so that
+    entries sharing a moment are neither lost nor shown twice between pages."""
+    options = {"kinds": kinds, "before": before, "seen": seen, "limit": limit}
+    found = _history(instance, user, **options)
     for contribute in _sources:
-        found += contribute(instance, user, kinds=kinds, before=before, limit=limit)
-    found.sort(key=lambda entry: entry.moment, reverse=True)
+        found += contribute(instance, user, **options)
+    found.sort(key=lambda entry: (entry.moment, entry.key), reverse=True)
     return found[:limit]
+
+
+def next_page(entries_shown: list[Entry], before: datetime | None, seen) -> tuple:
+    """The cursor of the next page: (its moment, the keys already shown at that moment)."""
+    last = entries_shown[-1].moment
+    keys = {entry.key for entry in entries_shown if entry.moment == last}
+    if before == last:  # the boundary moment spans more than one page
+        keys |= set(seen)
+    return last, frozenset(keys)
 
 
 def actions(instance, user) -> list[tuple[str, str]]:

@@ -159,11 +159,13 @@ class RecordTimelineView(RecordView):
             before = parse_datetime(request.GET.get("before", ""))
         except ValueError:
             before = None  # a mangled paging link: the newest page
-        entries = timeline.entries(instance, request.user, kinds=kinds, before=before)
+        seen = frozenset(filter(None, request.GET.get("seen", "").split(",")))
+        entries = timeline.entries(instance, request.user, kinds=kinds, before=before, seen=seen)
         more = None
-        if len(entries) == timeline.PAGE:
+        if len(entries) >= timeline.PAGE:
+            moment, shown = timeline.next_page(entries, before, seen)
             query = request.GET.copy()
-            query["before"] = entries[-1].moment.isoformat()
+            query["before"], query["seen"] = moment.isoformat(), ",".join(sorted(shown))
             more = query.urlencode()
         context = self.base_context(
             object=instance,

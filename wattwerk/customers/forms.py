@@ -31,6 +31,7 @@ ACCOUNT_FIELDS = (
 
 # Kept by the sales operations; shown, never edited.
 ACCOUNT_TOTALS = ("potential_kwh", "demand_kwh", "services_eur", "revenue_eur")
+ACCOUNT_ACTIVITIES = ("next_activity", "last_activity")
 
 CONTACT_FIELDS = (
     "salutation",

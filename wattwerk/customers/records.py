@@ -84,7 +84,12 @@ registry.register(
     filterset_class=AccountFilterSet,
     icon="bi-building",
     menu_group=MENU,
-    detail_fields=(*forms.ACCOUNT_FIELDS, *forms.ACCOUNT_TOTALS, "owning_department"),
+    detail_fields=(
+        *forms.ACCOUNT_FIELDS,
+        *forms.ACCOUNT_ACTIVITIES,
+        *forms.ACCOUNT_TOTALS,
+        "owning_department",
+    ),
     list_select_related=("customer_type", "owner", "next_activity"),
     searchable=True,
     related_tabs=(

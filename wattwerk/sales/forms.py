@@ -29,6 +29,8 @@ LEAD_FIELDS = (
     "owner",
 )
 LEAD_DERIVED = (
+    "next_activity",
+    "last_activity",
     "status",
     "disqualified_reason",
     "account",
@@ -47,6 +49,8 @@ OPPORTUNITY_FIELDS = (
     "owner",
 )
 OPPORTUNITY_DERIVED = (
+    "next_activity",
+    "last_activity",
     "status",
     "lost_reason",
     "account_opportunity",

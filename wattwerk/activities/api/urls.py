@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -15,7 +16,7 @@ from wattwerk.core.api.views import RecordViewSet, record_action
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 
-from .. import operations
+from .. import chains, operations, queries
 from ..forms import (
     ACTIVITY_DERIVED,
     ACTIVITY_FIELDS,
@@ -66,7 +67,7 @@ class ActivitySerializer(RecordSerializer):
         extra_kwargs = {"owner": {"required": False}}
 
     def get_regarding_display(self, activity) -> str:
-        return str(activity.regarding) if activity.regarding_type_id else ""
+        return regarding_display(self, activity)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -84,6 +85,26 @@ class ActivitySerializer(RecordSerializer):
             "regarding_type": self.instance.regarding_type,
             "regarding_id": self.instance.regarding_id,
         }
+
+
+def _answered(serializer) -> list:
+    """The records of this answer: the page of a list, or the one record."""
+    root = serializer.root.instance
+    return list(root) if isinstance(root, list | QuerySet) else [root]
+
+
+def regarding_display(serializer, record) -> str:
+    """The regarding record's name, only when the caller may read it (one query per record
+    type for a whole page)."""
+    if not record.regarding_type_id:
+        return ""
+    readable = serializer.context.get("_readable_regarding")
+    if readable is None:
+        readable = serializer.context["_readable_regarding"] = queries.readable_regarding(
+            serializer.acting_user, _answered(serializer)
+        )
+    key = (record.regarding_type_id, record.regarding_id)
+    return str(record.regarding) if key in readable else ""
 
 
 class OutcomeSerializer(serializers.Serializer):
@@ -168,11 +189,23 @@ class ChainSerializer(RecordSerializer):
         extra_kwargs = {"owner": {"required": False}}
 
     def get_regarding_display(self, chain) -> str:
-        return str(chain.regarding)
+        return regarding_display(self, chain)
 
     @extend_schema_field(ChainStepSerializer(many=True))
     def get_steps(self, chain) -> list:
-        activities = sorted(chain.activities.all(), key=lambda activity: activity.step.position)
+        """The steps the caller may read (like the tab "Schritte")."""
+        readable = self.context.get("_readable_steps")
+        if readable is None:
+            chains = _answered(self)
+            readable = self.context["_readable_steps"] = set(
+                Activity.objects.restrict(self.acting_user, Action.READ)
+                .filter(chain__in=chains)
+                .values_list("pk", flat=True)
+            )
+        activities = sorted(
+            (activity for activity in chain.activities.all() if activity.pk in readable),
+            key=lambda activity: activity.step.position,
+        )
         return ChainStepSerializer(activities, many=True).data
 
     def validate(self, attrs):
@@ -193,6 +226,17 @@ class ChainViewSet(RecordViewSet):
     select_related = ("template", "owner", "regarding_type")
     prefetch_related = ("regarding", "activities__step")
     ordering_fields = ["anchor_at", "created_at"]
+
+    @extend_schema(request=None, responses=ChainSerializer)
+    @record_action(object_action=Action.WRITE)
+    def cancel(self, request, *args, **kwargs):
+        """Stop the chain: its waiting and open steps are cancelled (needs write)."""
+        chain = self.get_object()
+        try:
+            chain = chains.cancel_chain(chain=chain, acting_user=request.user, now=timezone.now())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(get_error_detail(error)) from error
+        return Response(self.get_serializer(Chain.objects.get(pk=chain.pk)).data)
 
 
 class ChainTemplateSerializer(RecordSerializer):

@@ -62,7 +62,7 @@ class TestChainRecords(RecordTypeSuite):
     api_path = "/api/v1/chains/"
     change_field = "note"
     change_value = "Vergabe 2027/014, Los 2"
-    bad_field = ("regarding_id", "999999")
+    bad_field = ("anchor_at", "kein Datum")
     related_permissions = (
         *RELATED,
         "activities.read_chaintemplate",

@@ -16,7 +16,7 @@ from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 
 from .. import operations
-from ..forms import ACCOUNT_FIELDS, ACCOUNT_TOTALS, CONTACT_FIELDS
+from ..forms import ACCOUNT_ACTIVITIES, ACCOUNT_FIELDS, ACCOUNT_TOTALS, CONTACT_FIELDS
 from ..models import Account, AccountContact, Contact
 from ..records import REFERENCES
 
@@ -26,8 +26,16 @@ register_reference_endpoints(REFERENCES)
 class AccountSerializer(RecordSerializer):
     class Meta:
         model = Account
-        fields = ["id", "display", *ACCOUNT_FIELDS, *ACCOUNT_TOTALS, "totals", "owning_department"]
-        read_only_fields = [*ACCOUNT_TOTALS, "totals", "owning_department"]
+        fields = [
+            "id",
+            "display",
+            *ACCOUNT_FIELDS,
+            *ACCOUNT_ACTIVITIES,
+            *ACCOUNT_TOTALS,
+            "totals",
+            "owning_department",
+        ]
+        read_only_fields = [*ACCOUNT_ACTIVITIES, *ACCOUNT_TOTALS, "totals", "owning_department"]
         extra_kwargs = {"owner": {"required": False}}
 
 

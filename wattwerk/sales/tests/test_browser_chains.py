@@ -30,7 +30,7 @@ def test_tender_chain_on_an_opportunity(page: Page, force_login, page_watch, ref
     page.locator("#tab-timeline").click()
     page.get_by_role("link", name="Aktivitätenkette starten").click()
     page.get_by_label("Vorlage").select_option(label="Ausschreibung")
-    page.get_by_label("Beginn bzw. Frist").fill("2027-03-05T12:00")
+    page.get_by_label("Beginn bzw. Frist").fill("2030-03-15T12:00")  # 8 March: a holiday (BE)
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator("#messages")).to_contain_text("angelegt")
 
@@ -38,11 +38,11 @@ def test_tender_chain_on_an_opportunity(page: Page, force_login, page_watch, ref
     page.locator("#tab-steps").click()
     expect(page.locator("#step-lastgang")).to_contain_text("offen")
     expect(page.locator("#step-preiskalkulation")).to_contain_text("wartet")
-    expect(page.locator("#step-angebot")).to_contain_text("05.03.2027 12:00")
+    expect(page.locator("#step-angebot")).to_contain_text("15.03.2030 12:00")
 
     page.goto("/opportunities/")
     row = page.locator("tr", has_text="Stadt Musterstadt – Strom 2027")
-    expect(row).to_contain_text("25.02.2027 · Aufgabe")  # Lastgang, due two days before pricing
+    expect(row).to_contain_text("06.03.2030 · Aufgabe")  # Lastgang, before the pricing step
 
     page.goto(opportunity.get_absolute_url())
     page.locator("#tab-timeline").click()
@@ -53,4 +53,4 @@ def test_tender_chain_on_an_opportunity(page: Page, force_login, page_watch, ref
     page.goto(chain.get_absolute_url() + "steps/")
     expect(page.locator("#step-preiskalkulation")).to_contain_text("offen")
     page.goto("/opportunities/")
-    expect(row).to_contain_text("02.03.2027 · Aufgabe")  # now the pricing step is next
+    expect(row).to_contain_text("12.03.2030 · Aufgabe")  # now the pricing step is next

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from wattwerk.access.models import Role
-from wattwerk.access.tests.factories import DepartmentFactory, UserFactory
+from wattwerk.access.models import Depth, Role
+from wattwerk.access.tests.factories import DepartmentFactory, UserFactory, role_with
 from wattwerk.activities import chains, operations
 from wattwerk.activities.models import Activity, Chain, ChainTemplate, ChainTemplateStep
+from wattwerk.core import operations as core_operations
 from wattwerk.core.models import OutboxEmail
 
 from .factories import OpportunityFactory
@@ -152,7 +154,7 @@ def test_the_shipped_tender_chain_through_the_api(api_client, make_user):
             "template": tender.pk,
             "regarding_type": "opportunities",
             "regarding_id": opportunity.pk,
-            "anchor_at": "2027-03-05T12:00:00+01:00",
+            "anchor_at": "2030-03-15T12:00:00+01:00",
         },
         format="json",
     )
@@ -166,7 +168,7 @@ def test_the_shipped_tender_chain_through_the_api(api_client, make_user):
         "angebot",
     ]
     assert [step["status"] for step in chain["steps"]] == ["open"] + ["waiting"] * 4
-    assert chain["steps"][-1]["due"] == "2027-03-05T12:00:00+01:00"
+    assert chain["steps"][-1]["due"] == "2030-03-15T12:00:00+01:00"
 
     first = chain["steps"][0]["activity"]
     done = api_client.post(f"/api/v1/activities/{first}/complete/", {}, format="json")
@@ -182,7 +184,7 @@ def test_the_shipped_tender_chain_through_the_api(api_client, make_user):
             "template": tender.pk,
             "regarding_type": "opportunities",
             "regarding_id": 999999,
-            "anchor_at": "2027-03-05T12:00:00+01:00",
+            "anchor_at": "2030-03-15T12:00:00+01:00",
         },
         format="json",
     )
@@ -211,3 +213,169 @@ def test_a_step_naming_a_role_goes_to_someone_holding_it(four_steps):
     )
     owners = {activity.step.key: activity.owner for activity in chain.activities.all()}
     assert owners == {"s1": owner, "s2": owner, "s3": nearby, "s4": owner}
+
+
+@pytest.fixture
+def organisation():
+    """Sales and pricing as in the demo: each reads and writes its department's activities."""
+    sales, pricing = DepartmentFactory(name="Vertrieb"), DepartmentFactory(name="Preisbildung")
+    seller = UserFactory(department=sales, email="vertrieb@sw.example")
+    pricer = UserFactory(department=pricing)
+    department = Depth.DEPARTMENT
+    for user in (seller, pricer):
+        user.roles.add(
+            role_with(
+                ("activities.read_activity", department),
+                ("activities.create_activity", Depth.OWN),
+                ("activities.write_activity", department),
+                ("activities.read_chain", Depth.ORGANISATION),
+                ("activities.create_chain", department),
+                ("activities.read_chaintemplate", Depth.ORGANISATION),
+                ("sales.read_opportunity", Depth.ORGANISATION),
+            )
+        )
+    return sales, pricing, seller, pricer
+
+
+def test_each_department_completes_its_own_step(four_steps, organisation):
+    """The seller starts the chain and does step 1; pricing does step 2 — though neither may
+    write the other's steps, the next step opens each time (the chain's rule, as the system)."""
+    sales, pricing, seller, pricer = organisation
+    ChainTemplateStep.objects.filter(template=four_steps, key="s2").update(department=pricing)
+    heads = Role.objects.create(name="Vertriebsleitung")
+    UserFactory(department=sales).roles.add(heads)
+    ChainTemplateStep.objects.filter(template=four_steps, key="s3").update(role=heads)
+    opportunity = OpportunityFactory(owner=seller)
+    chain = chains.start_chain(
+        template=four_steps,
+        regarding=opportunity,
+        anchor_at=at(2030, 12, 18, 12),
+        acting_user=seller,
+        now=at(2030, 12, 1, 9),
+    )
+    steps = {activity.step.key: activity for activity in chain.activities.select_related("step")}
+    operations.complete_activity(activity=steps["s1"], acting_user=seller, now=at(2030, 12, 5, 9))
+    operations.complete_activity(activity=steps["s2"], acting_user=pricer, now=at(2030, 12, 9, 9))
+    assert planned(chain)["s3"][2] == "open"
+    with pytest.raises(PermissionDenied):  # not pricing's to do
+        operations.complete_activity(
+            activity=steps["s3"], acting_user=pricer, now=at(2030, 12, 9, 10)
+        )
+
+
+def test_a_parallel_step_keeps_its_dates():
+    template = ChainTemplate.objects.create(name="Parallel", anchor="forward")
+    first = ChainTemplateStep.objects.create(
+        template=template, position=1, key="a", subject="A", working_days=1
+    )
+    second = ChainTemplateStep.objects.create(
+        template=template, position=2, key="b", subject="B", working_days=3
+    )
+    last = ChainTemplateStep.objects.create(
+        template=template, position=3, key="c", subject="C", working_days=1
+    )
+    last.predecessors.add(first, second)
+    opportunity = OpportunityFactory()
+    chain = chains.start_chain(
+        template=template,
+        regarding=opportunity,
+        anchor_at=at(2030, 12, 2, 8),
+        acting_user=None,
+        now=at(2030, 12, 1, 9),
+        owner=opportunity.owner,
+    )
+    before = planned(chain)["b"]
+    a = chain.activities.get(step__key="a")
+    operations.complete_activity(activity=a, acting_user=None, now=at(2030, 12, 3, 12))
+    assert planned(chain)["b"] == before  # under way: not pushed by its sibling's late finish
+    assert planned(chain)["c"][2] == "waiting"
+
+
+def test_moving_a_step_moves_its_successors_and_warns(four_steps, organisation):
+    _sales, _pricing, seller, _pricer = organisation
+    chain = chains.start_chain(
+        template=four_steps,
+        regarding=OpportunityFactory(owner=seller),
+        anchor_at=at(2030, 12, 18, 12),
+        acting_user=None,
+        now=at(2030, 12, 1, 9),
+        owner=seller,
+    )
+    first = chain.activities.get(step__key="s1")
+    operations.reschedule_activity(
+        activity=first,
+        start=at(2030, 12, 16, 8),
+        due=at(2030, 12, 17, 17),
+        acting_user=seller,
+        now=at(2030, 12, 2, 9),
+    )
+    after = planned(chain)
+    assert after["s2"][:2] == (at(2030, 12, 18, 8), at(2030, 12, 20, 17))
+    chain.refresh_from_db()
+    assert chain.late_warned_at == at(2030, 12, 2, 9)
+    assert OutboxEmail.objects.filter(recipients=["vertrieb@sw.example"]).count() == 1
+
+
+def test_an_overdue_step_warns_at_once(four_steps, organisation):
+    """Nobody completes step 1: the hourly check finds, days before the deadline, that the
+    chain can no longer make it — and warns then, once."""
+    _sales, _pricing, seller, _pricer = organisation
+    chain = chains.start_chain(
+        template=four_steps,
+        regarding=OpportunityFactory(owner=seller),
+        anchor_at=at(2030, 12, 18, 12),
+        acting_user=None,
+        now=at(2030, 12, 1, 9),
+        owner=seller,
+    )
+    assert chains.check_running(now=at(2030, 12, 11, 10)) == 0  # step 1 due today: still fine
+    assert chains.check_running(now=at(2030, 12, 13, 9)) == 1  # two days overdue: too late
+    assert chains.check_running(now=at(2030, 12, 13, 10)) == 1
+    chain.refresh_from_db()
+    assert chain.late_warned_at == at(2030, 12, 13, 9)
+    assert OutboxEmail.objects.count() == 1
+
+
+def test_a_chain_is_cancelled_kept_or_deleted_cleanly(four_steps):
+    opportunity = OpportunityFactory()
+    chain = chains.start_chain(
+        template=four_steps,
+        regarding=opportunity,
+        anchor_at=at(2030, 12, 18, 12),
+        acting_user=None,
+        now=at(2030, 12, 1, 9),
+        owner=opportunity.owner,
+    )
+    chain.anchor_at = at(2030, 12, 23, 12)
+    with pytest.raises(ValidationError, match="gestarteten Kette"):
+        core_operations.update_record(instance=chain, acting_user=None, now=at(2030, 12, 1, 10))
+
+    # a step's activity deleted: the chain goes on without it
+    core_operations.delete_record(
+        instance=chain.activities.get(step__key="s2"), acting_user=None, now=at(2030, 12, 1, 10)
+    )
+    first = chain.activities.get(step__key="s1")
+    operations.complete_activity(activity=first, acting_user=None, now=at(2030, 12, 2, 9))
+    assert planned(chain)["s3"][2] == "open"
+
+    chains.cancel_chain(chain=chain, acting_user=None, now=at(2030, 12, 3, 9))
+    assert {status for _start, _due, status in planned(chain).values()} == {
+        "completed",
+        "cancelled",
+    }
+    opportunity.refresh_from_db()
+    assert opportunity.next_activity is None
+
+    other = chains.start_chain(
+        template=four_steps,
+        regarding=opportunity,
+        anchor_at=at(2030, 12, 18, 12),
+        acting_user=None,
+        now=at(2030, 12, 1, 9),
+        owner=opportunity.owner,
+    )
+    opportunity.refresh_from_db()
+    assert opportunity.next_activity.chain == other
+    core_operations.delete_record(instance=other, acting_user=None, now=at(2030, 12, 1, 10))
+    opportunity.refresh_from_db()
+    assert opportunity.next_activity is None

@@ -2,6 +2,7 @@
 first, filtered by kind, paged; completing an activity from it; a fixed number of queries."""
 
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -117,3 +118,31 @@ def test_the_new_activity_form_is_prefilled(client, seller):
     ).content.decode()
     assert f'<option value="{content_type.pk}" selected>' in page
     assert f'value="{lead.pk}"' in page
+
+
+def test_entries_of_the_same_moment_are_not_lost_between_pages(client, seller):
+    """One operation writes a change and an event at the same moment: paging by moment must not
+    drop the one that falls on the page boundary."""
+    lead = LeadFactory(owner=seller)
+    url = reverse("leads_timeline", args=[lead.pk])
+    same = timezone.now() - timedelta(days=1)
+    for number in range(timeline.PAGE + 5):
+        activity(lead, subject=f"Anruf {number}", hours=0, owner=seller)
+    # Undated calls stand at their creation: the first ones a minute apart, seven at one moment
+    # across the end of the first page.
+    for number, call in enumerate(Activity.objects.filter(regarding_id=lead.pk).order_by("pk")):
+        moment = same + timedelta(minutes=number + 1) if number < timeline.PAGE - 2 else same
+        Activity.objects.filter(pk=call.pk).update(due=None, start=None, created_at=moment)
+    shown = []
+    query = {"kinds": "activities"}
+    while True:
+        page = client.get(url, query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="timeline-more")
+        body = page.content.decode()
+        shown += [part.split("<")[0] for part in body.split("Anruf ")[1:]]
+        if 'id="timeline-more"' not in body:
+            break
+        link = body.split('id="timeline-more"><a class="btn btn-sm btn-outline-secondary" href="?')[
+            1
+        ]
+        query = dict(parse_qsl(link.split('"')[0].replace("&amp;", "&")))
+    assert sorted(int(number) for number in shown) == list(range(timeline.PAGE + 5))
