@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("activities/<int:pk>/complete/", views.CompleteView.as_view(), name="activities_complete"),
     path("chains/<int:pk>/steps/", views.ChainStepsView.as_view(), name="chains_steps"),
+    path("chains/<int:pk>/cancel/", views.CancelChainView.as_view(), name="chains_cancel"),
     path(
         "chain-templates/<int:pk>/steps/",
         views.TemplateStepsView.as_view(),

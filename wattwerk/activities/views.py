@@ -23,7 +23,7 @@ from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 
-from . import calendar, operations, queries
+from . import calendar, chains, operations, queries
 from .models import Activity, CalendarFeed, Chain, ChainTemplate
 
 
@@ -295,3 +295,21 @@ class TemplateStepsView(RecordView):
         steps = template.steps.select_related("department", "role").prefetch_related("predecessors")
         context = self.base_context(object=template, active_tab="steps", steps=steps)
         return render_page(request, self.template_name, context, partial="tab")
+
+
+class CancelChainView(RecordView):
+    """POST: stop a running chain (its waiting and open steps are cancelled)."""
+
+    @property
+    def record_type(self):
+        return registry.for_model(Chain)
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        chain = self.get_object(Action.WRITE)
+        try:
+            chains.cancel_chain(chain=chain, acting_user=request.user, now=timezone.now())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Die Kette ist abgebrochen."))
+        return redirect(reverse("chains_steps", args=[chain.pk]))

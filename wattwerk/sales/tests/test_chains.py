@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from wattwerk.access.models import Depth, Role
 from wattwerk.access.tests.factories import DepartmentFactory, UserFactory, role_with
@@ -379,3 +380,25 @@ def test_a_chain_is_cancelled_kept_or_deleted_cleanly(four_steps):
     core_operations.delete_record(instance=other, acting_user=None, now=at(2030, 12, 1, 10))
     opportunity.refresh_from_db()
     assert opportunity.next_activity is None
+
+
+def test_cancelling_a_chain_on_its_page(client, four_steps, organisation):
+    _sales, _pricing, seller, pricer = organisation
+    seller.roles.add(role_with(("activities.write_chain", Depth.DEPARTMENT)))
+    chain = chains.start_chain(
+        template=four_steps,
+        regarding=OpportunityFactory(owner=seller),
+        anchor_at=at(2030, 12, 18, 12),
+        acting_user=seller,
+        now=at(2030, 12, 1, 9),
+    )
+    client.force_login(pricer)
+    steps = client.get(reverse("chains_steps", args=[chain.pk])).content.decode()
+    assert 'id="chain-cancel"' not in steps  # pricing may read the chain, not stop it
+    assert client.post(reverse("chains_cancel", args=[chain.pk])).status_code == 403
+    client.force_login(seller)
+    answer = client.post(reverse("chains_cancel", args=[chain.pk]))
+    assert answer.status_code == 302
+    chain.refresh_from_db()
+    assert chain.status == Chain.Status.CANCELLED
+    assert set(chain.activities.values_list("status", flat=True)) == {"cancelled"}
