@@ -2,10 +2,6 @@
 a real SMTP server, exactly once per task — also when the worker is killed mid-send and another
 takes over — and never for a change that is rolled back."""
 
-import signal
-import subprocess
-import sys
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +15,7 @@ from wattwerk.activities import operations
 from wattwerk.activities.models import Activity
 from wattwerk.core import operations as core_operations
 from wattwerk.core.models import OutboxEmail
-from wattwerk.core.tests.smtp import WORKER, run_worker, worker_environ
+from wattwerk.core.tests.smtp import kill_worker_mid_send, recover_after_the_claims_expire
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 12, 7, 9, 0, tzinfo=BERLIN)
@@ -111,26 +107,9 @@ def test_exactly_once_when_the_worker_dies_mid_send(smtp_server, tmp_path):
         task(credit)
         task(pricing, subject="Preiskalkulation Brauerei Hopfen")
 
-    smtp_server.handler.delay = 30
-    worker = subprocess.Popen(
-        WORKER,
-        env=worker_environ(smtp_server, tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert smtp_server.handler.receiving.wait(timeout=60), "the worker never started sending"
-    finally:
-        worker.send_signal(signal.SIGKILL)  # mid-send, no goodbye
-        worker.wait(timeout=30)
+    kill_worker_mid_send(smtp_server, tmp_path)
     assert smtp_server.messages == []
-
-    smtp_server.handler.delay = 0
-    time.sleep(2.5)  # the dead worker's claim (OUTBOX_CLAIM_SECONDS=2) runs out
-    scheduler = [sys.executable, "-m", "wattwerk.manage", "run_scheduler", "--once"]
-    env = worker_environ(smtp_server, tmp_path)
-    subprocess.run(scheduler, env=env, check=True, capture_output=True, timeout=60)
-    run_worker(smtp_server, tmp_path, "--batch")
+    recover_after_the_claims_expire(smtp_server, tmp_path)
 
     assert sorted(message["To"] for message in smtp_server.messages) == [
         "kredit@sw.example",

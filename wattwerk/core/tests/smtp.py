@@ -4,10 +4,12 @@ import asyncio
 import email
 import email.policy
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,3 +116,30 @@ def run_worker(smtp_server, tmp_path: Path, *args: str) -> subprocess.CompletedP
     return subprocess.run(
         [*WORKER, *args], env=env, capture_output=True, text=True, timeout=120, check=True
     )
+
+
+def kill_worker_mid_send(smtp_server, tmp_path: Path) -> None:
+    """Start a worker, let it begin sending, and kill it on the wire (a power cut mid-send)."""
+    smtp_server.handler.delay = 30
+    worker = subprocess.Popen(
+        WORKER,
+        env=worker_environ(smtp_server, tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert smtp_server.handler.receiving.wait(timeout=60), "the worker never started sending"
+    finally:
+        worker.send_signal(signal.SIGKILL)  # no goodbye
+        worker.wait(timeout=30)
+
+
+def recover_after_the_claims_expire(smtp_server, tmp_path: Path) -> None:
+    """What happens after a dead worker: its claims run out (OUTBOX_CLAIM_SECONDS=2), the
+    scheduler's sweep queues the e-mails again, and a new worker sends them."""
+    smtp_server.handler.delay = 0
+    time.sleep(2.5)
+    scheduler = [sys.executable, "-m", "wattwerk.manage", "run_scheduler", "--once"]
+    env = worker_environ(smtp_server, tmp_path)
+    subprocess.run(scheduler, env=env, check=True, capture_output=True, timeout=60)
+    run_worker(smtp_server, tmp_path, "--batch")

@@ -1,9 +1,5 @@
 """The e-mail outbox: nothing leaves before commit, everything committed leaves exactly once."""
 
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,7 +9,7 @@ from django.test import override_settings
 from wattwerk.core import outbox
 from wattwerk.core.models import OutboxEmail
 
-from .smtp import WORKER, run_worker, worker_environ
+from .smtp import kill_worker_mid_send, recover_after_the_claims_expire, run_worker
 
 
 def queue(now, subject="Aufgabe: Bonitätsprüfung Stadtwerke Beispielstadt"):
@@ -166,27 +162,11 @@ def test_email_of_a_worker_killed_mid_send_goes_out_once_through_the_scheduler(
     now, smtp_server, tmp_path
 ):
     queue(now, subject="Aufgabe: Freigabe Vertriebsleitung")
-    smtp_server.handler.delay = 30
-    worker = subprocess.Popen(
-        WORKER,
-        env=worker_environ(smtp_server, tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert smtp_server.handler.receiving.wait(timeout=60), "the worker never started sending"
-    finally:
-        worker.send_signal(signal.SIGKILL)  # no goodbye: power cut mid-send
-        worker.wait(timeout=30)
+    kill_worker_mid_send(smtp_server, tmp_path)
     assert smtp_server.messages == []
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENDING
 
-    smtp_server.handler.delay = 0
-    time.sleep(2.5)  # the dead worker's claim (OUTBOX_CLAIM_SECONDS=2) runs out
-    env = worker_environ(smtp_server, tmp_path)
-    scheduler = [sys.executable, "-m", "wattwerk.manage", "run_scheduler", "--once"]
-    subprocess.run(scheduler, env=env, check=True, capture_output=True, timeout=60)
-    run_worker(smtp_server, tmp_path, "--batch")
+    recover_after_the_claims_expire(smtp_server, tmp_path)
 
     [message] = smtp_server.messages
     assert message["Subject"] == "Aufgabe: Freigabe Vertriebsleitung"

@@ -47,6 +47,18 @@ def four_steps():
     return template
 
 
+def start(template, record, deadline, *, now, by=None):
+    """A chain on the record, owned by the record's owner, started by ``by`` (or the system)."""
+    return chains.start_chain(
+        template=template,
+        regarding=record,
+        anchor_at=deadline,
+        acting_user=by,
+        now=now,
+        owner=record.owner,
+    )
+
+
 def planned(chain) -> dict:
     return {
         activity.step.key: (activity.start, activity.due, activity.status)
@@ -56,14 +68,7 @@ def planned(chain) -> dict:
 
 def test_backward_from_friday_18_december_skips_the_weekend(four_steps):
     opportunity = OpportunityFactory()
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=opportunity,
-        anchor_at=at(2026, 12, 18, 12),
-        acting_user=None,
-        now=at(2026, 12, 1, 9),
-        owner=opportunity.owner,
-    )
+    chain = start(four_steps, opportunity, at(2026, 12, 18, 12), now=at(2026, 12, 1, 9))
     assert planned(chain) == {
         "s1": (at(2026, 12, 10, 8), at(2026, 12, 11, 17), "open"),
         "s2": (at(2026, 12, 14, 8), at(2026, 12, 16, 17), "waiting"),
@@ -77,14 +82,7 @@ def test_backward_from_friday_18_december_skips_the_weekend(four_steps):
 def test_backward_into_january_skips_the_holidays(four_steps):
     """24, 25, 26 and 31 December and 1 January are no working days (BDEW), nor the weekends."""
     opportunity = OpportunityFactory()
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=opportunity,
-        anchor_at=at(2027, 1, 5, 12),
-        acting_user=None,
-        now=at(2026, 12, 1, 9),
-        owner=opportunity.owner,
-    )
+    chain = start(four_steps, opportunity, at(2027, 1, 5, 12), now=at(2026, 12, 1, 9))
     assert {key: (start, due) for key, (start, due, _s) in planned(chain).items()} == {
         "s1": (at(2026, 12, 22, 8), at(2026, 12, 23, 17)),
         "s2": (at(2026, 12, 28, 8), at(2026, 12, 30, 17)),
@@ -98,14 +96,7 @@ def test_a_late_step_replans_and_warns_owner_and_head_once(four_steps, smtp_serv
     department = DepartmentFactory(head=head)
     owner = UserFactory(department=department, email="vertrieb@stadtwerke.example")
     opportunity = OpportunityFactory(owner=owner)
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=opportunity,
-        anchor_at=at(2026, 12, 18, 12),
-        acting_user=None,
-        now=at(2026, 12, 1, 9),
-        owner=owner,
-    )
+    chain = start(four_steps, opportunity, at(2026, 12, 18, 12), now=at(2026, 12, 1, 9))
     steps = {activity.step.key: activity for activity in chain.activities.select_related("step")}
 
     # Step 1 done on time, on Friday 11 December: step 2 opens as planned.
@@ -204,13 +195,8 @@ def test_a_step_naming_a_role_goes_to_someone_holding_it(four_steps):
     elsewhere.roles.add(heads)
     nearby.roles.add(heads)
     ChainTemplateStep.objects.filter(template=four_steps, key="s3").update(role=heads)
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=OpportunityFactory(owner=owner),
-        anchor_at=at(2026, 12, 18, 12),
-        acting_user=None,
-        now=at(2026, 12, 1, 9),
-        owner=owner,
+    chain = start(
+        four_steps, OpportunityFactory(owner=owner), at(2026, 12, 18, 12), now=at(2026, 12, 1, 9)
     )
     owners = {activity.step.key: activity.owner for activity in chain.activities.all()}
     assert owners == {"s1": owner, "s2": owner, "s3": nearby, "s4": owner}
@@ -247,13 +233,7 @@ def test_each_department_completes_its_own_step(four_steps, organisation):
     UserFactory(department=sales).roles.add(heads)
     ChainTemplateStep.objects.filter(template=four_steps, key="s3").update(role=heads)
     opportunity = OpportunityFactory(owner=seller)
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=opportunity,
-        anchor_at=at(2030, 12, 18, 12),
-        acting_user=seller,
-        now=at(2030, 12, 1, 9),
-    )
+    chain = start(four_steps, opportunity, at(2030, 12, 18, 12), now=at(2030, 12, 1, 9), by=seller)
     steps = {activity.step.key: activity for activity in chain.activities.select_related("step")}
     operations.complete_activity(activity=steps["s1"], acting_user=seller, now=at(2030, 12, 5, 9))
     operations.complete_activity(activity=steps["s2"], acting_user=pricer, now=at(2030, 12, 9, 9))
@@ -277,14 +257,7 @@ def test_a_parallel_step_keeps_its_dates():
     )
     last.predecessors.add(first, second)
     opportunity = OpportunityFactory()
-    chain = chains.start_chain(
-        template=template,
-        regarding=opportunity,
-        anchor_at=at(2030, 12, 2, 8),
-        acting_user=None,
-        now=at(2030, 12, 1, 9),
-        owner=opportunity.owner,
-    )
+    chain = start(template, opportunity, at(2030, 12, 2, 8), now=at(2030, 12, 1, 9))
     before = planned(chain)["b"]
     a = chain.activities.get(step__key="a")
     operations.complete_activity(activity=a, acting_user=None, now=at(2030, 12, 3, 12))
@@ -294,13 +267,8 @@ def test_a_parallel_step_keeps_its_dates():
 
 def test_moving_a_step_moves_its_successors_and_warns(four_steps, organisation):
     _sales, _pricing, seller, _pricer = organisation
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=OpportunityFactory(owner=seller),
-        anchor_at=at(2030, 12, 18, 12),
-        acting_user=None,
-        now=at(2030, 12, 1, 9),
-        owner=seller,
+    chain = start(
+        four_steps, OpportunityFactory(owner=seller), at(2030, 12, 18, 12), now=at(2030, 12, 1, 9)
     )
     first = chain.activities.get(step__key="s1")
     operations.reschedule_activity(
@@ -321,13 +289,8 @@ def test_an_overdue_step_warns_at_once(four_steps, organisation):
     """Nobody completes step 1: the hourly check finds, days before the deadline, that the
     chain can no longer make it — and warns then, once."""
     _sales, _pricing, seller, _pricer = organisation
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=OpportunityFactory(owner=seller),
-        anchor_at=at(2030, 12, 18, 12),
-        acting_user=None,
-        now=at(2030, 12, 1, 9),
-        owner=seller,
+    chain = start(
+        four_steps, OpportunityFactory(owner=seller), at(2030, 12, 18, 12), now=at(2030, 12, 1, 9)
     )
     assert chains.check_running(now=at(2030, 12, 11, 10)) == 0  # step 1 due today: still fine
     assert chains.check_running(now=at(2030, 12, 13, 9)) == 1  # two days overdue: too late
@@ -339,14 +302,7 @@ def test_an_overdue_step_warns_at_once(four_steps, organisation):
 
 def test_a_chain_is_cancelled_kept_or_deleted_cleanly(four_steps):
     opportunity = OpportunityFactory()
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=opportunity,
-        anchor_at=at(2030, 12, 18, 12),
-        acting_user=None,
-        now=at(2030, 12, 1, 9),
-        owner=opportunity.owner,
-    )
+    chain = start(four_steps, opportunity, at(2030, 12, 18, 12), now=at(2030, 12, 1, 9))
     chain.anchor_at = at(2030, 12, 23, 12)
     with pytest.raises(ValidationError, match="gestarteten Kette"):
         core_operations.update_record(instance=chain, acting_user=None, now=at(2030, 12, 1, 10))
@@ -367,14 +323,7 @@ def test_a_chain_is_cancelled_kept_or_deleted_cleanly(four_steps):
     opportunity.refresh_from_db()
     assert opportunity.next_activity is None
 
-    other = chains.start_chain(
-        template=four_steps,
-        regarding=opportunity,
-        anchor_at=at(2030, 12, 18, 12),
-        acting_user=None,
-        now=at(2030, 12, 1, 9),
-        owner=opportunity.owner,
-    )
+    other = start(four_steps, opportunity, at(2030, 12, 18, 12), now=at(2030, 12, 1, 9))
     opportunity.refresh_from_db()
     assert opportunity.next_activity.chain == other
     core_operations.delete_record(instance=other, acting_user=None, now=at(2030, 12, 1, 10))
@@ -385,12 +334,12 @@ def test_a_chain_is_cancelled_kept_or_deleted_cleanly(four_steps):
 def test_cancelling_a_chain_on_its_page(client, four_steps, organisation):
     _sales, _pricing, seller, pricer = organisation
     seller.roles.add(role_with(("activities.write_chain", Depth.DEPARTMENT)))
-    chain = chains.start_chain(
-        template=four_steps,
-        regarding=OpportunityFactory(owner=seller),
-        anchor_at=at(2030, 12, 18, 12),
-        acting_user=seller,
+    chain = start(
+        four_steps,
+        OpportunityFactory(owner=seller),
+        at(2030, 12, 18, 12),
         now=at(2030, 12, 1, 9),
+        by=seller,
     )
     client.force_login(pricer)
     steps = client.get(reverse("chains_steps", args=[chain.pk])).content.decode()
