@@ -1,5 +1,6 @@
 """Pages of the activities app beyond the generic record pages: completing an activity from a
-timeline or a work list (htmx answers with the activity's card)."""
+timeline (htmx answers with its card), a chain's and a template's steps, cancelling a chain, the
+work lists with their actions in place, the week calendar and the iCalendar feed."""
 
 from datetime import date, timedelta
 
