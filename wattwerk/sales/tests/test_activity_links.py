@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from wattwerk.access.tests.factories import UserFactory
-from wattwerk.activities import operations, queries
-from wattwerk.activities.models import Activity
+from wattwerk.activities import chains, operations, queries
+from wattwerk.activities.models import Activity, Chain, ChainTemplate
 from wattwerk.core import operations as core_operations
 from wattwerk.customers.tests.factories import AccountFactory
 from wattwerk.sales.tests.factories import LeadFactory, OpportunityFactory
@@ -105,6 +105,27 @@ class Links(RuleBasedStateMachine):
 
     def activities(self, **filters):
         return list(Activity.objects.filter(owner=self.owner, **filters).order_by("pk"))
+
+    @rule(pick=st.integers(0, 2), days=st.integers(0, 20))
+    def start_chain(self, pick, days):
+        """Chains too: their steps are activities (waiting ones are never "next")."""
+        template = ChainTemplate.objects.get(name="Angebotsnachverfolgung")
+        chains.start_chain(
+            template=template,
+            regarding=self.records[pick],
+            anchor_at=MONDAY + timedelta(days=days),
+            acting_user=None,
+            now=self.tick(),
+            owner=self.owner,
+        )
+
+    @precondition(lambda self: Chain.objects.filter(owner=self.owner).exists())
+    @rule(pick=st.integers(0, 100))
+    def delete_chain(self, pick):
+        every = list(Chain.objects.filter(owner=self.owner).order_by("pk"))
+        core_operations.delete_record(
+            instance=every[pick % len(every)], acting_user=None, now=self.tick()
+        )
 
     def tick(self):
         self.clock += timedelta(minutes=1)  # completions in a known order
