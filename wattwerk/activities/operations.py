@@ -5,6 +5,7 @@ chain moves the chain on (:mod:`wattwerk.activities.chains`)."""
 
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,6 +26,25 @@ def _activity_written(activity: Activity, *, stored, deleted: bool, now, **conte
         places.add((stored.regarding_type, stored.regarding_id))
     for regarding_type, regarding_id in places:
         links.refresh(regarding_type=regarding_type, regarding_id=regarding_id)
+
+
+@operations.after_any_delete
+def _regarding_deleted(model, object_id, *, acting_user, now: datetime) -> None:
+    """A deleted record's running chains and activities not yet closed end with it: cancelled
+    (by the system, the deletion in their history), so no work list or feed keeps them."""
+    if model in (Activity, Chain):
+        return
+    regarding = {
+        "regarding_type": ContentType.objects.get_for_model(model),
+        "regarding_id": object_id,
+    }
+    for chain in Chain.objects.filter(**regarding, status=Chain.Status.RUNNING):
+        chains.cancel_chain(chain=chain, acting_user=None, now=now)
+    for activity in Activity.objects.filter(**regarding).exclude(status__in=chains.DONE):
+        activity.status = Activity.Status.CANCELLED
+        activity.status_changed_by, activity.status_changed_at = acting_user, now
+        activity.outcome = activity.outcome or _("Der Datensatz wurde gelöscht.")
+        operations.update_record(instance=activity, acting_user=None, now=now)
 
 
 def _locked(activity: Activity) -> Activity:

@@ -82,6 +82,18 @@ def after_write(model: type[models.Model]) -> Callable:
     return register
 
 
+# Apps that hang records off any other record (activities regarding it, say) register what to do
+# when one is deleted, inside the delete's transaction: fn(model, object_id, *, acting_user, now).
+_after_any_delete: list[Callable] = []
+
+
+def after_any_delete(function: Callable) -> Callable:
+    """``@after_any_delete`` registers the decorated function for deletes of every record type."""
+    if function not in _after_any_delete:
+        _after_any_delete.append(function)
+    return function
+
+
 def _written(
     instance: models.Model, *, acting_user, now: datetime, stored=None, deleted: bool = False
 ) -> None:
@@ -220,6 +232,8 @@ def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None
             blocking = list(getattr(error, "protected_objects", None) or error.restricted_objects)
             raise UnableToDeleteRecord(instance, blocking) from error
         _written(instance, acting_user=acting_user, now=now, deleted=True)
+        for function in _after_any_delete:
+            function(type(instance), object_id, acting_user=acting_user, now=now)
         changelog.log_change(
             instance=instance,
             kind=ObjectChange.Kind.DELETE,
@@ -233,6 +247,7 @@ def delete_record(*, instance: models.Model, acting_user, now: datetime) -> None
 __all__ = [
     "UnableToDeleteRecord",
     "ValidationError",
+    "after_any_delete",
     "after_write",
     "create_record",
     "delete_record",

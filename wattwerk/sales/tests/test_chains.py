@@ -351,3 +351,21 @@ def test_cancelling_a_chain_on_its_page(client, four_steps, organisation):
     chain.refresh_from_db()
     assert chain.status == Chain.Status.CANCELLED
     assert set(chain.activities.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_a_deleted_record_takes_its_open_work_along(four_steps):
+    """Its running chains and open activities are cancelled, so no work list keeps them."""
+    opportunity = OpportunityFactory()
+    chain = start(four_steps, opportunity, at(2030, 12, 18, 12), now=at(2030, 12, 1, 9))
+    first = chain.activities.get(step__key="s1")
+    operations.complete_activity(activity=first, acting_user=None, now=at(2030, 12, 2, 9))
+    core_operations.delete_record(instance=opportunity, acting_user=None, now=at(2030, 12, 3, 9))
+    chain.refresh_from_db()
+    assert chain.status == Chain.Status.CANCELLED
+    assert sorted(chain.activities.values_list("status", flat=True)) == [
+        "cancelled",
+        "cancelled",
+        "cancelled",
+        "completed",
+    ]
+    assert not Activity.objects.filter(status__in=["open", "waiting"]).exists()
