@@ -59,15 +59,6 @@ def link_differences() -> list[str]:
     return found
 
 
-def regarding_record(user, slug: str, pk):
-    """The record of a registered type an activity may regard: one the user may read, or None."""
-    try:
-        record_type = registry[slug]
-    except KeyError:
-        return None
-    return record_type.model.objects.restrict(user, Action.READ).filter(pk=pk).first()
-
-
 def owned_by(user) -> Q:
     """Activities a person is responsible for: their own and their teams'."""
     return Q(owner=user) | Q(owner_team__members=user)
