@@ -70,7 +70,31 @@ class RegardingTypeField(forms.ModelChoiceField):
         return str(obj.model_class()._meta.verbose_name)
 
 
-class ActivityForm(RecordForm):
+class RegardingForm(RecordForm):
+    """A form of a record that regards another (activity, chain): the record types offered, the
+    German date-time inputs, and the checks of :func:`check_activity`."""
+
+    datetime_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "regarding_type" in self.fields:
+            self.fields["regarding_type"].queryset = regarding_types()
+        for name in self.datetime_fields:
+            if name in self.fields:
+                self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in check_activity(cleaned, self.user).items():
+            name = "regarding_type" if name == "regarding_id" else name  # the one shown
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+
+class ActivityForm(RegardingForm):
+    datetime_fields = ("start", "due")
+
     class Meta:
         model = Activity
         fields = list(ACTIVITY_FIELDS)
@@ -83,28 +107,15 @@ class ActivityForm(RecordForm):
             "regarding_id": forms.HiddenInput,
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "regarding_type" in self.fields:
-            self.fields["regarding_type"].queryset = regarding_types()
-        for name in ("start", "due"):
-            if name in self.fields:
-                self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, message in check_activity(cleaned, self.user).items():
-            name = "regarding_type" if name == "regarding_id" else name  # the one shown
-            self.add_error(name if name in self.fields else None, message)
-        return cleaned
-
 
 CHAIN_FIELDS = ("template", "regarding_type", "regarding_id", "anchor_at", "note", "owner")
 CHAIN_DERIVED = ("status", "late_warned_at")
 
 
-class ChainForm(RecordForm):
+class ChainForm(RegardingForm):
     """Start a chain: which template, on which record, from when or by when."""
+
+    datetime_fields = ("anchor_at",)
 
     class Meta:
         model = Chain
@@ -115,20 +126,6 @@ class ChainForm(RecordForm):
             "regarding_id": forms.HiddenInput,
             "note": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "regarding_type" in self.fields:
-            self.fields["regarding_type"].queryset = regarding_types()
-        if "anchor_at" in self.fields:
-            self.fields["anchor_at"].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, message in check_activity(cleaned, self.user).items():
-            name = "regarding_type" if name == "regarding_id" else name  # the one shown
-            self.add_error(name if name in self.fields else None, message)
-        return cleaned
 
 
 class ChainTemplateForm(RecordForm):

@@ -106,3 +106,13 @@ def reschedule_activity(
         if activity.chain_id:
             chains.advance(activity.chain, now=now)
     return activity
+
+
+def move_activity(*, activity: Activity, due: datetime, acting_user, now: datetime) -> Activity:
+    """To a new due date as a whole: the start moves along, so the activity keeps its length."""
+    start = activity.start
+    if start is not None and activity.due is not None:
+        start = due - (activity.due - start)
+    return reschedule_activity(
+        activity=activity, start=start, due=due, acting_user=acting_user, now=now
+    )

@@ -148,7 +148,8 @@ class WorklistView(View):
         """Whom an activity may be handed to from the list: the people of my department."""
         if user.department_id is None:
             return []
-        return list(User.objects.filter(department_id=user.department_id, is_active=True))
+        people = User.objects.restrict(user, Action.READ)
+        return list(people.filter(department_id=user.department_id, is_active=True))
 
 
 class RowActionView(RecordView):
@@ -198,18 +199,19 @@ class RescheduleView(RowActionView):
                     for error in errors
                 ]
             )
-        due = form.cleaned_data["due"]
-        start = activity.start
-        if start is not None and activity.due is not None:  # moved as a whole, same length
-            start = due - (activity.due - start)
-        return operations.reschedule_activity(
-            activity=activity, start=start, due=due, acting_user=request.user, now=timezone.now()
+        return operations.move_activity(
+            activity=activity,
+            due=form.cleaned_data["due"],
+            acting_user=request.user,
+            now=timezone.now(),
         )
 
 
 class ReassignView(RowActionView):
     def act(self, request, activity) -> Activity:
-        owner = User.objects.filter(pk=request.POST.get("owner") or 0).first()
+        chosen = request.POST.get("owner", "")
+        people = User.objects.restrict(request.user, Action.READ)
+        owner = people.filter(pk=chosen).first() if chosen.isdigit() else None
         if owner is None:
             raise ValidationError(_("Bitte wählen, wem die Aktivität übergeben wird."))
         activity.owner, activity.owner_team = owner, None
