@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("wattwerk.activities.urls")),
     path("", include("wattwerk.customers.urls")),
     path("", include("wattwerk.sales.urls")),
+    path("", include("wattwerk.processes.urls")),
     *record_urlpatterns(),
 ]
 

@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from . import changelog, history
+from . import changelog, history, operations
 from .models import OwnedModel
 from .querysets import Action, field_rights, forget_rights, user_can
 from .tabular import read_file
@@ -279,6 +279,8 @@ class Importer:
             return result
         with transaction.atomic():
             self.save(records, result)
+            for record in records:  # the apps that follow the type learn of each new record
+                operations.record_event(record, "imported", acting_user=self.user, now=self.now)
             forget_rights(self.user)
             out_of_reach = check_reach(self.model, records, self.user)
             if out_of_reach:

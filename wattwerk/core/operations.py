@@ -94,6 +94,29 @@ def after_any_delete(function: Callable) -> Callable:
     return function
 
 
+# Apps that follow what happens to a record beyond its own fields (its lines changed, it was won,
+# a lead qualified) register for such events, raised by the operation that does it inside its
+# transaction: fn(instance, *, event, acting_user, now). A hook may refuse (ValidationError).
+_after_event: dict[type, list[Callable]] = defaultdict(list)
+
+
+def after_event(model: type[models.Model]) -> Callable:
+    """``@after_event(Opportunity)`` registers the decorated function for that record type."""
+
+    def register(function: Callable) -> Callable:
+        if function not in _after_event[model]:
+            _after_event[model].append(function)
+        return function
+
+    return register
+
+
+def record_event(instance: models.Model, event: str, *, acting_user, now: datetime) -> None:
+    """Tell the apps that follow this record type what just happened to a record."""
+    for function in _after_event.get(type(instance), ()):
+        function(instance, event=event, acting_user=acting_user, now=now)
+
+
 def _written(
     instance: models.Model, *, acting_user, now: datetime, stored=None, deleted: bool = False
 ) -> None:
@@ -248,9 +271,11 @@ __all__ = [
     "UnableToDeleteRecord",
     "ValidationError",
     "after_any_delete",
+    "after_event",
     "after_write",
     "create_record",
     "delete_record",
+    "record_event",
     "require",
     "update_record",
     "within_reach",

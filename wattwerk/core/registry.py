@@ -5,7 +5,7 @@ and the generic tests all read from here, and activities and processes use it to
 record type without importing the app.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from django.db import models
@@ -36,6 +36,17 @@ class RelatedTab:
 
 
 @dataclass(frozen=True)
+class Banner:
+    """A panel another app shows on a record page above its tabs (the stage bar of a process,
+    say): ``template`` renders it with ``banner`` set to what ``context(request, record)``
+    returns; when that is None, the record has nothing to show."""
+
+    name: str
+    template: str
+    context: Callable
+
+
+@dataclass(frozen=True)
 class RecordType:
     model: type[models.Model]
     slug: str
@@ -49,6 +60,7 @@ class RecordType:
     tabs: tuple[Tab, ...] = ()
     searchable: bool = False  # found by the global search (over its filterset's search_fields)
     related_tabs: tuple[RelatedTab, ...] = ()
+    banners: tuple[Banner, ...] = ()
 
     @property
     def verbose_name(self) -> str:
@@ -81,6 +93,15 @@ class Registry:
         known = self._by_model[model].tabs
         new = tuple(tab for tab in tabs if tab.name not in {existing.name for existing in known})
         record_type = replace(self._by_model[model], tabs=(*known, *new))
+        self._by_slug[record_type.slug] = self._by_model[model] = record_type
+        return record_type
+
+    def add_banners(self, model: type[models.Model], *banners: Banner) -> RecordType:
+        """Banners another app (one layer up) adds to a record type; one of the same name is
+        not added twice."""
+        known = self._by_model[model].banners
+        new = tuple(item for item in banners if item.name not in {b.name for b in known})
+        record_type = replace(self._by_model[model], banners=(*known, *new))
         self._by_slug[record_type.slug] = self._by_model[model] = record_type
         return record_type
 

@@ -71,8 +71,19 @@ class RecordView(View):
                 return user_can(user, self.model, action)
             return self.restricted(action).filter(pk=instance.pk).exists()
 
+        def banners() -> list:  # called only where the page shows them (not in a tab's partial)
+            if instance is None or instance.pk is None:
+                return []
+            shown = []
+            for banner in self.record_type.banners:
+                context = banner.context(self.request, instance)
+                if context is not None:
+                    shown.append((banner.template, context))
+            return shown
+
         return {
             "record_type": self.record_type,
+            "record_banners": banners,
             "can_create": user_can(user, self.model, Action.CREATE),
             "can_write": may(Action.WRITE),
             "can_delete": may(Action.DELETE),

@@ -78,6 +78,7 @@ def add_line(*, parent: Lead | Opportunity, values: dict, acting_user, now: date
         line.full_clean()
         line.save()
         _refresh(parent)  # totals first: the history append is the last write (history.py)
+        operations.record_event(parent, "lines", acting_user=acting_user, now=now)
         changelog.log_event(
             instance=parent,
             event="line_added",
@@ -101,6 +102,7 @@ def change_line(*, line: Line, values: dict, acting_user, now: datetime) -> Line
         line.full_clean()
         line.save()
         _refresh(parent)
+        operations.record_event(parent, "lines", acting_user=acting_user, now=now)
         after = line_data(line)
         changes = {
             name: {"old": before.get(name), "new": after.get(name)}
@@ -129,6 +131,7 @@ def remove_line(*, line: Line, acting_user, now: datetime) -> None:
         shown = str(line)
         line.delete()
         _refresh(parent)
+        operations.record_event(parent, "lines", acting_user=acting_user, now=now)
         changelog.log_event(
             instance=parent,
             event="line_removed",
@@ -353,6 +356,7 @@ def qualify_lead(
             now,
         )
         totals.refresh_opportunity(opportunity)
+        operations.record_event(lead, "qualified", acting_user=acting_user, now=now)
         changelog.log_event(
             instance=lead,
             event="lead_qualified",
@@ -385,6 +389,7 @@ def disqualify_lead(*, lead: Lead, reason: str, acting_user, now: datetime) -> L
             status=Lead.Status.DISQUALIFIED, disqualified_reason=reason.strip()[:200]
         )
         lead.status, lead.disqualified_reason = Lead.Status.DISQUALIFIED, reason.strip()[:200]
+        operations.record_event(lead, "disqualified", acting_user=acting_user, now=now)
         changelog.log_event(
             instance=lead,
             event="lead_disqualified",
@@ -417,6 +422,9 @@ def close_opportunity(
         )
         opportunity.refresh_from_db()
         totals.refresh_opportunity(opportunity)  # the expected revenue follows the probability
+        operations.record_event(
+            opportunity, "won" if won else "lost", acting_user=acting_user, now=now
+        )
         changelog.log_event(
             instance=opportunity,
             event="opportunity_won" if won else "opportunity_lost",

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wattwerk.activities",
     "wattwerk.customers",
     "wattwerk.sales",
+    "wattwerk.processes",
 ]
 
 MIDDLEWARE = [

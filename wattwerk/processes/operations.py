@@ -1,0 +1,614 @@
+"""Writes on processes: import and activate templates; start a record's process, advance it
+past its stage's gate, move it back, switch it to another template; finish it with the record
+(won, lost, qualified, disqualified); close stage tasks whose data has been entered.
+
+The stage changes only here. Every operation is one transaction with the record's process row
+locked; what follows from a template's rules (stage tasks created or closed) is done by the
+system, in the name of whoever caused it in the history.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wattwerk.access.models import Department, Role, Team, User
+from wattwerk.activities import notifications
+from wattwerk.activities.models import Activity
+from wattwerk.activities.planning import BERLIN, DAY_END, DAY_START
+from wattwerk.core import changelog, operations
+from wattwerk.core.querysets import Action
+from wattwerk.customers.models import CustomerType
+from wattwerk.energy.calendars import add_working_days
+from wattwerk.sales import operations as sales_operations
+from wattwerk.sales.models import Lead, Opportunity
+
+from . import definition, expressions
+from .models import ProcessInstance, ProcessTask, ProcessTemplate, RecordKind, StageVisit
+
+KIND_OF_MODEL = {Lead: RecordKind.LEAD, Opportunity: RecordKind.OPPORTUNITY}
+OPEN = (Activity.Status.OPEN, Activity.Status.WAITING)
+
+
+class References:
+    """The names a template may use, checked against the data (see ``definition.parse``)."""
+
+    def fields(self, record_kind: str) -> list[str]:
+        return expressions.record_fields(record_kind)
+
+    def has_field(self, record_kind: str, name: str) -> bool:
+        return name in self.fields(record_kind)
+
+    def field_label(self, record_kind: str, name: str) -> str:
+        if name == "customer_type" and record_kind == RecordKind.OPPORTUNITY:
+            return _("Kundentyp")
+        return str(expressions.RECORD_MODELS[record_kind]._meta.get_field(name).verbose_name)
+
+    def has_segment(self, name: str) -> bool:
+        return CustomerType.objects.filter(name=name).exists()
+
+
+def parse(source: str, *, filename: str = "") -> dict:
+    """The checked definition of a template's YAML (TemplateError with every problem)."""
+    return definition.parse(source, filename=filename, references=References())
+
+
+def warnings(template_definition: dict) -> list[str]:
+    """What a valid template names that the organisation lacks (yet): such a task goes to the
+    record's owner instead."""
+    found = []
+    for stage in template_definition["stages"]:
+        for task in stage["tasks"]:
+            for name in ("assignee", "department"):
+                value = task[name]
+                if value and _assignee_target(value) is None:
+                    found.append(
+                        _(
+                            "Stufe „%(stage)s“, Aufgabe „%(task)s“: „%(value)s“ gibt es "
+                            "nicht; die Aufgabe geht an die Verantwortlichen des Datensatzes."
+                        )
+                        % {"stage": stage["name"], "task": task["subject"], "value": value}
+                    )
+    return found
+
+
+def _assignee_target(value: str):
+    """The role, team or department a task names (owner: True), or None if it does not exist."""
+    if value == "owner":
+        return True
+    kind, _sep, name = value.partition(":") if ":" in value else ("department", "", value)
+    model = {"role": Role, "team": Team}.get(kind)
+    if model is not None:
+        return model.objects.filter(name=name).first()
+    return Department.objects.filter(code=name).first()
+
+
+def import_template(
+    *, source: str, filename: str = "", acting_user, now: datetime, activate: bool = False
+) -> ProcessTemplate:
+    """Store a checked template version (refused if that key and version exist already)."""
+    parsed = parse(source, filename=filename)
+    with transaction.atomic():
+        if ProcessTemplate.objects.filter(key=parsed["key"], version=parsed["version"]).exists():
+            raise ValidationError(
+                {
+                    "source": _(
+                        "Version %(version)s der Vorlage „%(key)s“ gibt es schon; "
+                        "erhöhen Sie „version“."
+                    )
+                    % parsed
+                }
+            )
+        template = ProcessTemplate.objects.create(
+            key=parsed["key"],
+            version=parsed["version"],
+            name=parsed["name"],
+            record_kind=parsed["record"],
+            segments=parsed["segments"],
+            description=parsed["description"],
+            source=source,
+            filename=filename[:200],
+            definition=parsed,
+            imported_at=now,
+            imported_by=acting_user,
+        )
+        if activate:
+            activate_template(template=template, acting_user=acting_user, now=now)
+    return template
+
+
+def activate_template(*, template: ProcessTemplate, acting_user, now: datetime) -> None:
+    """Make this version the one new records start on (other versions of the key stop being
+    so; processes running on them go on as they are)."""
+    with transaction.atomic():
+        ProcessTemplate.objects.filter(key=template.key).exclude(pk=template.pk).update(
+            is_active=False
+        )
+        ProcessTemplate.objects.filter(pk=template.pk).update(is_active=True)
+        template.is_active = True
+
+
+def template_for(record) -> ProcessTemplate | None:
+    """The active template a new record starts on: one for its customer type, else one for
+    every customer type (the first by key when several fit)."""
+    kind = KIND_OF_MODEL[type(record)]
+    segment = expressions.context_customer_type(record)
+    candidates = ProcessTemplate.objects.filter(is_active=True, record_kind=kind).order_by("key")
+    general = None
+    for template in candidates:
+        if segment and segment in template.segments:
+            return template
+        if not template.segments and general is None:
+            general = template
+    return general
+
+
+# -- the record's process ---------------------------------------------------------------------
+
+
+def instance_of(record, *, lock: bool = False) -> ProcessInstance | None:
+    queryset = ProcessInstance.objects.select_related("template")
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.filter(
+        record_type=ContentType.objects.get_for_model(type(record)), record_id=record.pk
+    ).first()
+
+
+@dataclass(frozen=True)
+class Check:
+    message: str
+    met: bool
+
+
+def gate(instance: ProcessInstance, context: dict | None = None, record=None) -> list[Check]:
+    """Every check of the current stage's gate, met or not."""
+    stage = instance.template.stage(instance.stage)
+    if not stage["gate"]:
+        return []
+    if context is None:
+        context = expressions.context(record if record is not None else instance.record)
+    return [
+        Check(check["message"], expressions.holds(check["when"], context))
+        for check in stage["gate"]
+    ]
+
+
+def unmet(checks: list[Check]) -> list[str]:
+    return [check.message for check in checks if not check.met]
+
+
+def next_stage(instance: ProcessInstance, context: dict) -> dict | None:
+    """The stage after the current one: the first branch whose condition holds, else the next
+    in order; None after the last."""
+    template = instance.template
+    stage = template.stage(instance.stage)
+    for branch in stage["next"]:
+        if expressions.holds(branch["when"], context):
+            return template.stage(branch["stage"])
+    index = template.stage_index(instance.stage) + 1
+    return template.stages[index] if index < len(template.stages) else None
+
+
+def _gate_error(instance: ProcessInstance, messages: list[str]) -> ValidationError:
+    return ValidationError(
+        [ValidationError(message, code="gate") for message in messages],
+    )
+
+
+def _require_running(instance: ProcessInstance | None, record) -> ProcessInstance:
+    if instance is None:
+        raise ValidationError(_("„%(record)s“ hat keinen Prozess.") % {"record": record})
+    if instance.status != ProcessInstance.Status.RUNNING:
+        raise ValidationError(
+            _("Der Prozess von „%(record)s“ ist abgeschlossen (%(outcome)s).")
+            % {"record": record, "outcome": instance.get_outcome_display()}
+        )
+    return instance
+
+
+def _locked_record(record):
+    return type(record).objects.select_for_update().get(pk=record.pk)
+
+
+def start_process(
+    *, record, template: ProcessTemplate, acting_user, now: datetime
+) -> ProcessInstance:
+    """Put a record that has no process on a template's first stage (and create its tasks)."""
+    with transaction.atomic():
+        first = template.stages[0]
+        instance = ProcessInstance.objects.create(
+            template=template,
+            record_type=ContentType.objects.get_for_model(type(record)),
+            record_id=record.pk,
+            stage=first["key"],
+            started_at=now,
+        )
+        _enter(instance, first, record, how=StageVisit.How.START, acting_user=acting_user, now=now)
+        changelog.log_event(
+            instance=record,
+            event="process_started",
+            message=_("Prozess „%(template)s“ begonnen: %(stage)s")
+            % {"template": template.name, "stage": first["name"]},
+            data={"template": template.key, "version": template.version, "stage": first["key"]},
+            acting_user=acting_user,
+            now=now,
+        )
+        close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
+    return instance
+
+
+def advance_stage(*, record, acting_user, now: datetime) -> ProcessInstance:
+    """On to the next stage (chosen by the template's branches) when every check of the gate
+    is met — else ValidationError listing each unmet one. From an opportunity's last stage,
+    advancing wins it."""
+    with transaction.atomic():
+        record = _locked_record(record)
+        operations.require(record, acting_user, Action.WRITE)
+        instance = _require_running(instance_of(record, lock=True), record)
+        context = expressions.context(record)
+        missing = unmet(gate(instance, context))
+        if missing:
+            raise _gate_error(instance, missing)
+        following = next_stage(instance, context)
+        if following is None:
+            if isinstance(record, Opportunity):
+                sales_operations.close_opportunity(
+                    opportunity=record, won=True, acting_user=acting_user, now=now
+                )
+                instance.refresh_from_db()
+                return instance
+            raise ValidationError(
+                _("Das ist die letzte Stufe: weiter geht es mit „Qualifizieren“.")
+            )
+        _leave(instance, acting_user=acting_user, now=now, advanced=True)
+        instance.stage = following["key"]
+        instance.save(update_fields=["stage"])
+        _enter(
+            instance,
+            following,
+            record,
+            how=StageVisit.How.ADVANCE,
+            acting_user=acting_user,
+            now=now,
+        )
+        changelog.log_event(
+            instance=record,
+            event="stage_advanced",
+            message=_("Stufe: %(stage)s") % {"stage": following["name"]},
+            data={"stage": following["key"]},
+            acting_user=acting_user,
+            now=now,
+        )
+        close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
+    return instance
+
+
+def move_back(*, record, acting_user, now: datetime) -> ProcessInstance:
+    """Back to the stage the process came from (no gate; its still open tasks stay)."""
+    with transaction.atomic():
+        record = _locked_record(record)
+        operations.require(record, acting_user, Action.WRITE)
+        instance = _require_running(instance_of(record, lock=True), record)
+        earlier = (
+            instance.visits.filter(template=instance.template)
+            .exclude(stage=instance.stage)
+            .order_by("-entered_at", "-pk")
+            .values_list("stage", flat=True)
+        )
+        current = instance.template.stage_index(instance.stage)
+        previous = next(
+            (key for key in earlier if instance.template.stage_index(key) < current), None
+        )
+        if previous is None:
+            raise ValidationError(_("Der Prozess steht schon in seiner ersten Stufe."))
+        stage = instance.template.stage(previous)
+        _leave(instance, acting_user=acting_user, now=now, advanced=False)
+        instance.stage = previous
+        instance.save(update_fields=["stage"])
+        _enter(instance, stage, record, how=StageVisit.How.BACK, acting_user=acting_user, now=now)
+        changelog.log_event(
+            instance=record,
+            event="stage_back",
+            message=_("Stufe zurück: %(stage)s") % {"stage": stage["name"]},
+            data={"stage": previous},
+            acting_user=acting_user,
+            now=now,
+        )
+    return instance
+
+
+def switch_process(
+    *, record, template: ProcessTemplate, acting_user, now: datetime, stage: str = ""
+) -> ProcessInstance:
+    """Run the record on another active template of its kind, from its first stage (or the
+    one named); a record without a process starts on it."""
+    with transaction.atomic():
+        record = _locked_record(record)
+        operations.require(record, acting_user, Action.WRITE)
+        if template.record_kind != KIND_OF_MODEL[type(record)] or not template.is_active:
+            raise ValidationError(
+                {"template": _("Die Vorlage passt nicht zu diesem Datensatz oder ist nicht aktiv.")}
+            )
+        keys = [item["key"] for item in template.stages]
+        if stage and stage not in keys:
+            raise ValidationError(
+                {"stage": _("Die Vorlage hat keine Stufe „%(stage)s“.") % {"stage": stage}}
+            )
+        instance = instance_of(record, lock=True)
+        if instance is None:
+            return start_process(record=record, template=template, acting_user=acting_user, now=now)
+        _require_running(instance, record)
+        _leave(instance, acting_user=acting_user, now=now, advanced=False)
+        target = template.stage(stage or keys[0])
+        instance.template, instance.stage = template, target["key"]
+        instance.save(update_fields=["template", "stage"])
+        _enter(
+            instance, target, record, how=StageVisit.How.SWITCH, acting_user=acting_user, now=now
+        )
+        changelog.log_event(
+            instance=record,
+            event="process_switched",
+            message=_("Prozess gewechselt: %(template)s, Stufe %(stage)s")
+            % {"template": template.name, "stage": target["name"]},
+            data={"template": template.key, "version": template.version, "stage": target["key"]},
+            acting_user=acting_user,
+            now=now,
+        )
+        close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
+    return instance
+
+
+def _leave(instance: ProcessInstance, *, acting_user, now: datetime, advanced: bool) -> None:
+    visit = instance.visits.filter(left_at__isnull=True).order_by("-pk").first()
+    if visit is None:
+        return
+    visit.left_at, visit.left_by, visit.advanced = now, acting_user, advanced
+    visit.seconds = max(0, int((now - visit.entered_at).total_seconds()))
+    visit.save(update_fields=["left_at", "left_by", "advanced", "seconds"])
+
+
+def _enter(instance, stage: dict, record, *, how: str, acting_user, now: datetime) -> None:
+    """A new stay in the stage: its probability (unless the user's own is kept) and its tasks
+    (those not still open from an earlier stay)."""
+    visit = StageVisit.objects.create(
+        instance=instance,
+        template=instance.template,
+        stage=stage["key"],
+        stage_name=stage["name"],
+        how=how,
+        entered_at=now,
+        entered_by=acting_user,
+    )
+    if isinstance(record, Opportunity) and stage["probability"] is not None:
+        keep = (
+            instance.probability_by_hand
+            and instance.template.definition["probability"] == "keep_manual"
+        )
+        if not keep and record.probability != stage["probability"]:
+            record.probability = stage["probability"]
+            operations.update_record(instance=record, acting_user=None, now=now)
+            instance.probability_by_hand = False
+            instance.save(update_fields=["probability_by_hand"])
+    still_open = set(
+        instance.tasks.filter(visit__stage=stage["key"], activity__status__in=OPEN).values_list(
+            "key", flat=True
+        )
+    )
+    for task in stage["tasks"]:
+        if task["key"] not in still_open:
+            _create_task(instance, visit, task, record, now=now)
+
+
+def _create_task(instance, visit: StageVisit, task: dict, record, *, now: datetime) -> None:
+    owner, owner_team, department = _assignment(task, record)
+    today = timezone.localtime(now, BERLIN).date()
+    start_day = add_working_days(today, task["start"])
+    start = datetime.combine(start_day, DAY_START, tzinfo=BERLIN)
+    if start_day == today:
+        start = max(start, min(now, datetime.combine(today, DAY_END, tzinfo=BERLIN)))
+    due = datetime.combine(add_working_days(today, task["due"]), DAY_END, tzinfo=BERLIN)
+    activity = operations.create_record(
+        instance=Activity(
+            kind=task["kind"],
+            subject=task["subject"],
+            description=task["description"],
+            priority=task["priority"],
+            regarding_type=instance.record_type,
+            regarding_id=instance.record_id,
+            start=start,
+            due=max(due, start),
+            assigned_department=department,
+            owner=owner,
+            owner_team=owner_team,
+        ),
+        acting_user=None,  # the template's rule, whoever entered the stage
+        now=now,
+    )
+    ProcessTask.objects.create(
+        instance=instance,
+        visit=visit,
+        key=task["key"],
+        activity=activity,
+        auto_close=task["auto_close"],
+        auto_close_label=task["auto_close_label"],
+    )
+    if task["notify"] and department is not None and not department.tasks_by_email:
+        notifications.notify_department(activity, now=now)  # else the activities' hook does
+
+
+def _assignment(task: dict, record) -> tuple:
+    """(owner, owner team, assigned department) of a stage task."""
+    owner, owner_team = (record.owner, None) if record.owner_id else (None, record.owner_team)
+    department = None
+    target = _assignee_target(task["assignee"])
+    if isinstance(target, Role):
+        people = User.objects.filter(is_active=True).filter(
+            Q(roles=target) | Q(teams__roles=target)
+        )
+        holder = people.distinct().order_by("pk").first()
+        if holder is not None:
+            owner, owner_team = holder, None
+    elif isinstance(target, Team):
+        owner, owner_team = None, target
+    elif isinstance(target, Department):
+        department = target
+    if task["department"]:
+        found = _assignee_target(f"department:{task['department']}")
+        department = found if isinstance(found, Department) else department
+    return owner, owner_team, department
+
+
+def close_satisfied_tasks(
+    record, *, acting_user, now: datetime, instance: ProcessInstance | None = None, changed=()
+) -> int:
+    """Complete the record's open stage tasks whose auto-close condition now holds, each with
+    a history entry naming what was entered and by whom. How many were closed."""
+    instance = instance or instance_of(record)
+    if instance is None:
+        return 0
+    tasks = list(
+        instance.tasks.exclude(auto_close="")
+        .filter(activity__status__in=OPEN)
+        .select_related("activity")
+    )
+    if not tasks:
+        return 0
+    context = expressions.context(record)
+    closed = 0
+    for task in tasks:
+        if not expressions.holds(task.auto_close, context):
+            continue
+        what = task.auto_close_label or ", ".join(changed) or task.activity.subject
+        by = acting_user.get_full_name() or acting_user.username if acting_user else _("System")
+        message = _("automatisch erledigt: %(field)s eingegeben von %(user)s") % {
+            "field": what,
+            "user": by,
+        }
+        activity = task.activity
+        activity.status = Activity.Status.COMPLETED
+        activity.status_changed_by, activity.status_changed_at = acting_user, now
+        activity.outcome = activity.outcome or message
+        operations.update_record(instance=activity, acting_user=None, now=now)
+        changelog.log_event(
+            instance=activity,
+            event="auto_closed",
+            message=message,
+            data={"process_task": task.key, "condition": task.auto_close},
+            acting_user=acting_user,
+            now=now,
+        )
+        closed += 1
+    return closed
+
+
+def _finish(instance: ProcessInstance, outcome: str, *, acting_user, now: datetime) -> None:
+    _leave(instance, acting_user=acting_user, now=now, advanced=outcome in ("won", "qualified"))
+    instance.status, instance.outcome, instance.finished_at = (
+        ProcessInstance.Status.FINISHED,
+        outcome,
+        now,
+    )
+    instance.save(update_fields=["status", "outcome", "finished_at"])
+
+
+def _changed_labels(record, stored) -> list[str]:
+    if stored is None:
+        return []
+    return [
+        str(field.verbose_name)
+        for field in record._meta.concrete_fields
+        if getattr(record, field.attname) != getattr(stored, field.attname)
+    ]
+
+
+def _record_written(record, *, stored, deleted: bool, acting_user, now, **context) -> None:
+    """A new lead or opportunity starts on its template; a changed one may have had its
+    probability set by hand, and may close stage tasks; a deleted one takes its process along."""
+    if deleted:
+        return  # see _record_deleted
+    if stored is None:
+        template = template_for(record)
+        if template is not None:
+            start_process(record=record, template=template, acting_user=acting_user, now=now)
+        return
+    instance = instance_of(record)
+    if instance is None:
+        return
+    if (
+        isinstance(record, Opportunity)
+        and acting_user is not None
+        and stored.probability != record.probability
+        and not instance.probability_by_hand
+    ):
+        instance.probability_by_hand = True
+        instance.save(update_fields=["probability_by_hand"])
+    if instance.status == ProcessInstance.Status.RUNNING:
+        close_satisfied_tasks(
+            record,
+            acting_user=acting_user,
+            now=now,
+            instance=instance,
+            changed=_changed_labels(record, stored),
+        )
+
+
+FINISHING = {
+    "won": ProcessInstance.Outcome.WON,
+    "lost": ProcessInstance.Outcome.LOST,
+    "qualified": ProcessInstance.Outcome.QUALIFIED,
+    "disqualified": ProcessInstance.Outcome.DISQUALIFIED,
+}
+
+
+def _record_event(record, *, event: str, acting_user, now: datetime) -> None:
+    """Lines changed: stage tasks may close. Imported: the process starts. Won or qualified:
+    only from the last stage with its gate met. Lost or disqualified: from anywhere."""
+    if event == "imported":
+        template = template_for(record)
+        if template is not None and instance_of(record) is None:
+            start_process(record=record, template=template, acting_user=acting_user, now=now)
+        return
+    instance = instance_of(record, lock=True)
+    if instance is None or instance.status != ProcessInstance.Status.RUNNING:
+        return
+    if event == "lines":
+        close_satisfied_tasks(
+            record, acting_user=acting_user, now=now, instance=instance, changed=[_("Zeilen")]
+        )
+        return
+    outcome = FINISHING.get(event)
+    if outcome is None:
+        return
+    if outcome in (ProcessInstance.Outcome.WON, ProcessInstance.Outcome.QUALIFIED):
+        template = instance.template
+        last = template.stages[-1]
+        if instance.stage != last["key"]:
+            raise ValidationError(
+                _("Erst in der letzten Stufe „%(last)s“ möglich; der Prozess steht in „%(stage)s“.")
+                % {"last": last["name"], "stage": instance.stage_name}
+            )
+        missing = unmet(gate(instance, record=record))
+        if missing:
+            raise _gate_error(instance, missing)
+    _finish(instance, outcome, acting_user=acting_user, now=now)
+
+
+@operations.after_any_delete
+def _record_deleted(model, object_id, **context) -> None:
+    """A deleted lead or opportunity takes its process along (its tasks are cancelled by the
+    activities' own hook)."""
+    if model in KIND_OF_MODEL:
+        ProcessInstance.objects.filter(
+            record_type=ContentType.objects.get_for_model(model), record_id=object_id
+        ).delete()
+
+
+for _model in (Lead, Opportunity):
+    operations.after_write(_model)(_record_written)
+    operations.after_event(_model)(_record_event)
