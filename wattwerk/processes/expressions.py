@@ -28,10 +28,10 @@ from functools import cache
 
 import celpy
 from celpy import celtypes, evaluation
-from lark import Tree
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext as _
+from lark import Tree
 
 from wattwerk.activities.models import Activity
 from wattwerk.customers.models import Account, Contact

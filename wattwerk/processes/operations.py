@@ -324,10 +324,10 @@ def move_back(*, record, acting_user, now: datetime) -> ProcessInstance:
 
 
 def switch_process(
-    *, record, template: ProcessTemplate, acting_user, now: datetime, stage: str = ""
+    *, record, template: ProcessTemplate, acting_user, now: datetime
 ) -> ProcessInstance:
-    """Run the record on another active template of its kind, from its first stage (or the
-    one named); a record without a process starts on it."""
+    """Run the record on another active template of its kind, from its first stage (no stage
+    is skipped that way); a record without a process starts on it."""
     with transaction.atomic():
         record = _locked_record(record)
         operations.require(record, acting_user, Action.WRITE)
@@ -335,28 +335,21 @@ def switch_process(
             raise ValidationError(
                 {"template": _("Die Vorlage passt nicht zu diesem Datensatz oder ist nicht aktiv.")}
             )
-        keys = [item["key"] for item in template.stages]
-        if stage and stage not in keys:
-            raise ValidationError(
-                {"stage": _("Die Vorlage hat keine Stufe „%(stage)s“.") % {"stage": stage}}
-            )
         instance = instance_of(record, lock=True)
         if instance is None:
             return start_process(record=record, template=template, acting_user=acting_user, now=now)
         _require_running(instance, record)
         _leave(instance, acting_user=acting_user, now=now, advanced=False)
-        target = template.stage(stage or keys[0])
-        instance.template, instance.stage = template, target["key"]
+        first = template.stages[0]
+        instance.template, instance.stage = template, first["key"]
         instance.save(update_fields=["template", "stage"])
-        _enter(
-            instance, target, record, how=StageVisit.How.SWITCH, acting_user=acting_user, now=now
-        )
+        _enter(instance, first, record, how=StageVisit.How.SWITCH, acting_user=acting_user, now=now)
         changelog.log_event(
             instance=record,
             event="process_switched",
             message=_("Prozess gewechselt: %(template)s, Stufe %(stage)s")
-            % {"template": template.name, "stage": target["name"]},
-            data={"template": template.key, "version": template.version, "stage": target["key"]},
+            % {"template": template.name, "stage": first["name"]},
+            data={"template": template.key, "version": template.version, "stage": first["key"]},
             acting_user=acting_user,
             now=now,
         )

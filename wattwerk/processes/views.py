@@ -50,7 +50,6 @@ class StageActionView(View):
                 operations.switch_process(
                     record=record,
                     template=template,
-                    stage=request.POST.get("stage", ""),
                     acting_user=request.user,
                     now=now,
                 )

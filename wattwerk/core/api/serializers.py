@@ -48,10 +48,21 @@ class RecordSerializer(serializers.ModelSerializer):
         restrict_related(self, user)
 
     def to_internal_value(self, data):
-        refused = self.refused_secured_fields(data)
+        refused = self.refused_secured_fields(data) | self.unknown_fields(data)
         if refused:
             raise serializers.ValidationError(refused)
         return super().to_internal_value(data)
+
+    def unknown_fields(self, data) -> dict[str, list[str]]:
+        """Names in the input the record type does not have (a ``stage``, say, which changes
+        only through its own actions): refused, rather than silently ignored."""
+        if not hasattr(data, "keys"):
+            return {}
+        known = set(self.fields) | self.field_rights.hidden
+        return {
+            name: [_("Unbekanntes Feld; es wurde nichts geändert.")]
+            for name in sorted(set(data.keys()) - known)
+        }
 
     def refused_secured_fields(self, data) -> dict[str, list[str]]:
         """Secured fields in the input the caller may not write, unless sent back unchanged."""

@@ -19,6 +19,9 @@ SALES = [
         ("customers", "account"),
         ("customers", "contact"),
         ("activities", "activity"),
+        ("energy", "commodity"),
+        ("energy", "deliverypoint"),
+        ("access", "user"),
     )
     for verb in ("view", "add", "change")
 ]
@@ -47,6 +50,26 @@ def industrial_opportunity(owner=None, **fields):
         acting_user=owner,
         now=now or account.created_at,
     )
+
+
+def place_at(record, stage: str, now):
+    """Test setup: the record's process moved straight to a stage (as if its earlier gates had
+    been passed), with the stage's tasks."""
+    from wattwerk.processes.models import StageVisit
+
+    instance = operations.instance_of(record)
+    operations._leave(instance, acting_user=None, now=now, advanced=True)
+    instance.stage = stage
+    instance.save(update_fields=["stage"])
+    operations._enter(
+        instance,
+        instance.template.stage(stage),
+        record,
+        how=StageVisit.How.ADVANCE,
+        acting_user=None,
+        now=now,
+    )
+    return instance
 
 
 def contact_for(opportunity):

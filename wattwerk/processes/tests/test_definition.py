@@ -89,11 +89,15 @@ def test_a_condition_naming_an_unknown_field_or_variable_is_refused():
     source = VALID.replace("size(lines) > 0", "record.volume > 0 || offer.sent")
     [found] = problems(source)
     assert found.path == "stages[0].gate[0].when"
-    assert "Unbekannter Name" in found.message and "volume" in found.message
+    assert "Unbekannter Name" in found.message
+    assert "volume" in found.message
 
 
 def test_branches_go_to_later_stages_only_and_keys_are_unique():
-    source = VALID + "    next:\n      - when: 'true'\n        stage: eins\n  - key: zwei\n    name: Nochmal\n"
+    source = (
+        VALID
+        + "    next:\n      - when: 'true'\n        stage: eins\n  - key: zwei\n    name: Nochmal\n"
+    )
     messages = [problem.message for problem in problems(source)]
     assert any("Verzweigung nur zu einer späteren Stufe" in message for message in messages)
     assert any("Die Stufe „zwei“ gibt es doppelt" in message for message in messages)
@@ -101,7 +105,8 @@ def test_branches_go_to_later_stages_only_and_keys_are_unique():
 
 def test_broken_yaml_names_the_line():
     [found] = problems(VALID.replace("  - key: zwei", "  - key: [zwei"))
-    assert found.line is not None and found.line >= 13
+    assert found.line is not None
+    assert found.line >= 13
     assert found.message.startswith("Kein gültiges YAML")
 
 
@@ -120,7 +125,8 @@ def test_the_shipped_templates_are_valid_and_stored_inactive():
     for filename, source in shipped:
         parse(source, filename)
     stored = ProcessTemplate.objects.all()
-    assert stored.count() == 4 and not stored.filter(is_active=True).exists()
+    assert stored.count() == 4
+    assert not stored.filter(is_active=True).exists()
     kinds = sorted(stored.values_list("record_kind", flat=True))
     assert kinds == ["lead", "lead", "opportunity", "opportunity"]
 

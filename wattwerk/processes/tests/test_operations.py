@@ -16,7 +16,7 @@ from wattwerk.processes.models import ProcessInstance, StageVisit
 from wattwerk.sales import operations as sales_operations
 from wattwerk.sales.tests.factories import energy, service
 
-from .helpers import activate, contact_for, industrial_opportunity, on_working_days
+from .helpers import activate, contact_for, industrial_opportunity, on_working_days, place_at
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,8 @@ def test_a_new_opportunity_starts_on_its_segments_template_with_its_tasks(indust
     assert instance.template.key == "verkaufschance-industrie"
     assert instance.stage == "bedarfsanalyse"
     [visit] = instance.visits.all()
-    assert visit.entered_at == MONDAY and visit.entered_by == opportunity.owner
+    assert visit.entered_at == MONDAY
+    assert visit.entered_by == opportunity.owner
     tasks = stage_tasks(opportunity)
     assert [task.subject for task in tasks] == [
         "Bedarfsanalyse mit dem Kunden führen",
@@ -104,7 +105,8 @@ def test_a_task_closes_itself_when_its_data_is_entered_with_a_history_entry(indu
     opportunity.contact = contact_for(opportunity)
     core_operations.update_record(instance=opportunity, acting_user=owner, now=MONDAY)
     task.refresh_from_db()
-    assert task.status == "completed" and task.status_changed_by == owner
+    assert task.status == "completed"
+    assert task.status_changed_by == owner
     name = owner.get_full_name() or owner.username
     entry = history(task)[-1]
     assert entry.event == "auto_closed"
@@ -116,13 +118,7 @@ def test_a_task_closes_itself_when_its_data_is_entered_with_a_history_entry(indu
 def test_changing_lines_closes_the_task_that_asks_for_them(industry):
     opportunity = industrial_opportunity(now=MONDAY)
     instance = operations.instance_of(opportunity)
-    operations.switch_process(
-        record=opportunity,
-        template=instance.template,
-        stage="lastgang",
-        acting_user=opportunity.owner,
-        now=MONDAY,
-    )
+    place_at(opportunity, "lastgang", MONDAY)
     [task] = stage_tasks(opportunity, "lastgang")
     sales_operations.add_line(
         parent=opportunity, values=service(), acting_user=opportunity.owner, now=MONDAY
@@ -160,13 +156,7 @@ def test_a_template_that_always_decides_overwrites_the_probability(industry):
     instance.template.save()
     opportunity.probability = 35
     core_operations.update_record(instance=opportunity, acting_user=opportunity.owner, now=MONDAY)
-    operations.switch_process(
-        record=opportunity,
-        template=instance.template,
-        stage="bonitaet",
-        acting_user=opportunity.owner,
-        now=MONDAY,
-    )
+    place_at(opportunity, "bonitaet", MONDAY)
     opportunity.refresh_from_db()
     assert opportunity.probability == 30
 
@@ -177,16 +167,13 @@ def test_move_back_returns_to_the_stage_it_came_from_and_keeps_the_history(indus
     with pytest.raises(ValidationError, match="ersten Stufe"):
         operations.move_back(record=opportunity, acting_user=owner, now=MONDAY)
     instance = operations.instance_of(opportunity)
-    operations.switch_process(
-        record=opportunity, template=instance.template, stage="bonitaet", acting_user=owner,
-        now=MONDAY,
-    )
+    place_at(opportunity, "bonitaet", MONDAY)
     operations.move_back(record=opportunity, acting_user=owner, now=MONDAY + timedelta(hours=1))
     instance.refresh_from_db()
     assert instance.stage == "bedarfsanalyse"
     assert list(instance.visits.values_list("stage", "how")) == [
         ("bedarfsanalyse", "start"),
-        ("bonitaet", "switch"),
+        ("bonitaet", "advance"),
         ("bedarfsanalyse", "back"),
     ]
     # The first stay's tasks are still open: none is created twice.
@@ -203,10 +190,7 @@ def test_winning_is_only_from_the_last_stage_with_its_gate_met(industry):
     opportunity.refresh_from_db()
     assert opportunity.status == "open"
     instance = operations.instance_of(opportunity)
-    operations.switch_process(
-        record=opportunity, template=instance.template, stage="abschluss", acting_user=owner,
-        now=MONDAY,
-    )
+    place_at(opportunity, "abschluss", MONDAY)
     with pytest.raises(ValidationError) as refused:
         operations.advance_stage(record=opportunity, acting_user=owner, now=MONDAY)
     assert refused.value.messages == [
@@ -237,7 +221,8 @@ def test_losing_finishes_the_process_from_any_stage(industry):
 def test_deleting_the_record_takes_its_process_along(industry):
     opportunity = industrial_opportunity(now=MONDAY)
     core_operations.delete_record(instance=opportunity, acting_user=None, now=MONDAY)
-    assert not ProcessInstance.objects.exists() and not StageVisit.objects.exists()
+    assert not ProcessInstance.objects.exists()
+    assert not StageVisit.objects.exists()
     assert not Activity.objects.filter(status="open").exists()
 
 
@@ -247,17 +232,34 @@ def test_the_report_counts_conversion_and_time_in_stage(industry):
         opportunity = industrial_opportunity(owner=owner, now=MONDAY)
         owner = opportunity.owner
         instance = operations.instance_of(opportunity)
-        operations.switch_process(
-            record=opportunity,
-            template=instance.template,
-            stage="lastgang",
-            acting_user=owner,
-            now=MONDAY + timedelta(hours=hours),
+        place_at(
+            opportunity,
+            "lastgang",
+            MONDAY + timedelta(hours=hours),
         )
-    versions, figures = queries.report("verkaufschance-industrie")
+    _versions, figures = queries.report("verkaufschance-industrie")
     first = figures[0]
     assert (first.key, first.entered) == ("bedarfsanalyse", 3)
     assert first.median_seconds == 4 * 3600
     assert first.average_seconds == pytest.approx(5 * 3600)
-    assert first.advanced == 0  # switched, not advanced
-    assert figures[1].entered == 3 and figures[1].median_seconds is None
+    assert first.advanced == 3
+    assert first.conversion == 1
+    assert figures[1].entered == 3
+    assert figures[1].median_seconds is None
+
+
+def test_switching_runs_the_record_on_another_template_from_its_first_stage(industry):
+    opportunity = industrial_opportunity(now=MONDAY)
+    place_at(opportunity, "preiskalkulation", MONDAY)
+    other = operations.template_for(opportunity).__class__.objects.get(
+        key="verkaufschance-stadtwerk", is_active=True
+    )
+    instance = operations.switch_process(
+        record=opportunity, template=other, acting_user=opportunity.owner, now=MONDAY
+    )
+    assert (instance.template, instance.stage) == (other, "bedarfsklaerung")
+    last = instance.visits.order_by("pk").last()
+    assert (last.template, last.how) == (other, "switch")
+    assert [entry.message for entry in history(opportunity) if entry.event][-1] == (
+        "Prozess gewechselt: Verkaufschance Stadtwerke und Weiterverteiler, Stufe Bedarfsklärung"
+    )
