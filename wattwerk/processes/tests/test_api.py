@@ -84,7 +84,8 @@ def test_three_unmet_checks_are_all_listed_and_advancing_works_after_the_data_is
     [task] = state["tasks"]
     assert task["subject"] == "Lastgang und Verbrauchsdaten der Abnahmestellen anfordern"
     activity = Activity.objects.get(pk=task["id"])
-    assert is_working_day(activity.due.date()) and is_working_day(activity.start.date())
+    assert is_working_day(activity.due.date())
+    assert is_working_day(activity.start.date())
     assert activity.due > activity.start
     # The task of the first stage that asked for the contact closed itself on the PATCH.
     named = Activity.objects.get(subject="Ansprechpartner benennen")
@@ -99,7 +100,8 @@ def test_history_lists_every_stay_with_time_of_day_and_who(opportunity, client_o
     stays = answer.json()
     assert [stay["stage"] for stay in stays] == ["bedarfsanalyse", "lastgang"]
     assert stays[0]["entered_by"] == opportunity.owner.username
-    assert stays[0]["left_at"] is not None and "T" in stays[0]["entered_at"]
+    assert stays[0]["left_at"] is not None
+    assert "T" in stays[0]["entered_at"]
     assert stays[1]["left_at"] is None
 
 
@@ -107,7 +109,8 @@ def test_back_and_switch(opportunity, client_of):
     client = client_of(opportunity.owner)
     place_at(opportunity, "lastgang", opportunity.created_at)
     answer = client.post(process_url(opportunity, "back"))
-    assert answer.status_code == 200 and answer.json()["stage"] == "bedarfsanalyse"
+    assert answer.status_code == 200
+    assert answer.json()["stage"] == "bedarfsanalyse"
     answer = client.post(process_url(opportunity, "back"))
     assert answer.status_code == 400
     assert "ersten Stufe" in answer.json()["errors"][0]["message"]
@@ -226,12 +229,14 @@ def test_templates_are_listed_imported_and_validated(client_of, make_user):
     checked = client.post(
         reverse("process-templates"), {"source": good, "validate_only": True}, format="json"
     )
-    assert checked.status_code == 200 and checked.json()["valid"] is True
+    assert checked.status_code == 200
+    assert checked.json()["valid"] is True
     assert not ProcessTemplate.objects.filter(key="probe").exists()
     created = client.post(
         reverse("process-templates"), {"source": good, "activate": True}, format="json"
     )
-    assert created.status_code == 201 and created.json()["is_active"] is True
+    assert created.status_code == 201
+    assert created.json()["is_active"] is True
 
 
 def test_only_administrators_import(client_of, make_user):

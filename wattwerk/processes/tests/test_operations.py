@@ -117,7 +117,6 @@ def test_a_task_closes_itself_when_its_data_is_entered_with_a_history_entry(indu
 
 def test_changing_lines_closes_the_task_that_asks_for_them(industry):
     opportunity = industrial_opportunity(now=MONDAY)
-    instance = operations.instance_of(opportunity)
     place_at(opportunity, "lastgang", MONDAY)
     [task] = stage_tasks(opportunity, "lastgang")
     sales_operations.add_line(
@@ -231,7 +230,6 @@ def test_the_report_counts_conversion_and_time_in_stage(industry):
     for hours in (2, 4, 9):
         opportunity = industrial_opportunity(owner=owner, now=MONDAY)
         owner = opportunity.owner
-        instance = operations.instance_of(opportunity)
         place_at(
             opportunity,
             "lastgang",
