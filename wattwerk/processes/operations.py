@@ -23,7 +23,7 @@ from wattwerk.activities.models import Activity
 from wattwerk.activities.planning import BERLIN, DAY_END, DAY_START
 from wattwerk.core import changelog, operations
 from wattwerk.core.querysets import Action
-from wattwerk.customers.models import CustomerType
+from wattwerk.customers.models import Account, CustomerType
 from wattwerk.energy.calendars import add_working_days
 from wattwerk.sales import operations as sales_operations
 from wattwerk.sales.models import Lead, Opportunity
@@ -590,6 +590,26 @@ def _record_event(record, *, event: str, acting_user, now: datetime) -> None:
         if missing:
             raise _gate_error(instance, missing)
     _finish(instance, outcome, acting_user=acting_user, now=now)
+
+
+@operations.after_write(Account)
+def _account_written(account: Account, *, stored, deleted: bool, acting_user, now, **context):
+    """Conditions read the account too (its rating, say): the open tasks of its opportunities'
+    and leads' running processes may close with its change."""
+    if stored is None or deleted:
+        return
+    changed = _changed_labels(account, stored)
+    if not changed:
+        return
+    running = ProcessInstance.objects.filter(status=ProcessInstance.Status.RUNNING)
+    for model, field in ((Opportunity, "account"), (Lead, "account")):
+        ids = running.filter(
+            record_type=ContentType.objects.get_for_model(model),
+            record_id__in=model.objects.filter(**{field: account}).values("pk"),
+            tasks__activity__status__in=OPEN,
+        ).values_list("record_id", flat=True)
+        for record in model.objects.filter(pk__in=ids).select_related("account"):
+            close_satisfied_tasks(record, acting_user=acting_user, now=now, changed=changed)
 
 
 @operations.after_any_delete
