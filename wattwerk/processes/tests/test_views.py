@@ -34,7 +34,8 @@ def test_the_stage_bar_shows_stages_checks_tasks_and_a_disabled_next_button(clie
     assert "„Ansprechpartner“ ist anzugeben." in html
     assert 'id="stage-advance" disabled' in html
     assert "Weiter zu „Lastgang/Verbrauchsdaten“" in html
-    assert "Ansprechpartner benennen" in html and "Bedarfsanalyse mit dem Kunden führen" in html
+    assert "Ansprechpartner benennen" in html
+    assert "Bedarfsanalyse mit dem Kunden führen" in html
     assert "Stufenverlauf" in html
 
 
