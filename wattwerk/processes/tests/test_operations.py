@@ -261,3 +261,45 @@ def test_switching_runs_the_record_on_another_template_from_its_first_stage(indu
     assert [entry.message for entry in history(opportunity) if entry.event][-1] == (
         "Prozess gewechselt: Verkaufschance Stadtwerke und Weiterverteiler, Stufe Bedarfsklärung"
     )
+
+
+def test_a_lead_qualified_from_its_last_stage_finishes_and_its_opportunity_starts():
+    from wattwerk.customers.models import CustomerType
+    from wattwerk.sales.models import Lead
+
+    from .helpers import SALES, UserFactory
+
+    activate("lead-industrie", "verkaufschance-industrie")
+    owner = UserFactory(permissions=SALES)
+    lead = core_operations.create_record(
+        instance=Lead(
+            company_name="Gießerei Nord",
+            customer_type=CustomerType.objects.get(name="Industrie"),
+            last_name="Kühn",
+            phone="+49 30 1234567",
+            owner=owner,
+        ),
+        acting_user=owner,
+        now=MONDAY,
+    )
+    [contact_data] = stage_tasks(lead).filter(subject__contains="Kontaktdaten")
+    assert contact_data.status == "completed"  # the data came with the lead
+    assert operations.advance_stage(record=lead, acting_user=owner, now=MONDAY).stage == (
+        "erstkontakt"
+    )
+    with pytest.raises(ValidationError, match="Telefonat oder Termin"):
+        operations.advance_stage(record=lead, acting_user=owner, now=MONDAY)
+    [call] = stage_tasks(lead, "erstkontakt")
+    from wattwerk.activities.operations import complete_activity
+
+    complete_activity(activity=call, acting_user=owner, now=MONDAY)
+    assert operations.advance_stage(record=lead, acting_user=owner, now=MONDAY).stage == "bedarf"
+    sales_operations.add_line(
+        parent=lead, values=energy() | {"malo_id": "50000000005"}, acting_user=owner, now=MONDAY
+    )
+    with pytest.raises(ValidationError, match="Qualifizieren"):
+        operations.advance_stage(record=lead, acting_user=owner, now=MONDAY)
+    opportunity = sales_operations.qualify_lead(lead=lead, acting_user=owner, now=MONDAY)
+    instance = operations.instance_of(lead)
+    assert (instance.status, instance.outcome) == ("finished", "qualified")
+    assert operations.instance_of(opportunity).template.key == "verkaufschance-industrie"

@@ -125,3 +125,36 @@ def test_administrators_import_validate_preview_and_activate(client, make_user):
 def test_the_template_pages_are_for_administrators_only(client, make_user):
     client.force_login(make_user("sales.view_opportunity"))
     assert client.get(reverse("process_templates")).status_code == 403
+
+
+def test_a_leads_last_stage_leads_on_to_qualifying(client):
+    from wattwerk.core import operations as core_operations
+    from wattwerk.customers.models import CustomerType
+    from wattwerk.sales.models import Lead
+
+    from .helpers import SALES, UserFactory
+
+    activate("lead-stadtwerk")
+    owner = UserFactory(permissions=SALES)
+    lead = core_operations.create_record(
+        instance=Lead(
+            company_name="Stadtwerke Nordheim",
+            customer_type=CustomerType.objects.get(name="Stadtwerk/Weiterverteiler"),
+            last_name="Brandt",
+            owner=owner,
+        ),
+        acting_user=owner,
+        now=timezone.now(),
+    )
+    place_at(lead, "mengen", timezone.now())
+    client.force_login(owner)
+    html = client.get(reverse("leads_detail", args=[lead.pk])).content.decode()
+    assert 'id="stage-advance" disabled' in html  # no quantities yet
+    assert "Weiter: qualifizieren" in html
+    from wattwerk.sales import operations as sales_operations
+    from wattwerk.sales.tests.factories import energy
+
+    sales_operations.add_line(parent=lead, values=energy(), acting_user=owner, now=timezone.now())
+    html = client.get(reverse("leads_detail", args=[lead.pk])).content.decode()
+    qualify = reverse("leads_qualify", args=[lead.pk])
+    assert f'id="stage-advance" href="{qualify}"' in html
