@@ -117,7 +117,11 @@ def _chain_written(chain: Chain, *, stored, deleted: bool, now, **context) -> No
     _steps, by_key = template_steps(chain.template)
     for key, step in by_key.items():
         waiting = bool(step.predecessors.all())
-        holder = role_holder(step.role, chain) if step.role_id else None
+        holder = (
+            role_holder(step.role, (chain.owner or chain.owner_team).department_id)
+            if step.role_id
+            else None
+        )
         operations.create_record(
             instance=Activity(
                 kind=step.kind,
@@ -216,18 +220,17 @@ def check_running(*, now: datetime) -> int:
     return late
 
 
-def role_holder(role, chain: Chain):
-    """Who takes a step that names a role: an active person holding it (directly or through a
-    team), from the chain's department if there is one there, else from anywhere; None if
-    nobody holds it."""
+def role_holder(role, department_id: int | None):
+    """Who takes work that names a role: an active person holding it (directly or through a
+    team), from the given department if there is one there, else from anywhere; None if nobody
+    holds it."""
     people = (
         User.objects.filter(is_active=True)
         .filter(Q(roles=role) | Q(teams__roles=role))
         .distinct()
         .order_by("pk")
     )
-    department = (chain.owner or chain.owner_team).department_id
-    return people.filter(department_id=department).first() or people.first()
+    return people.filter(department_id=department_id).first() or people.first()
 
 
 def _warn(chain: Chain, *, now: datetime, logged: bool = True) -> None:

@@ -26,7 +26,7 @@ _SCHEMA = {
     "required": ["key", "version", "name", "record", "stages"],
     "additionalProperties": False,
     "properties": {
-        "key": {"type": "string", "pattern": SLUG},
+        "key": {"type": "string", "pattern": SLUG, "maxLength": 60},
         "version": {"type": "integer", "minimum": 1},
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "description": {"type": "string"},
@@ -101,6 +101,7 @@ _SCHEMA = {
     },
 }
 _VALIDATOR = Draft202012Validator(_SCHEMA)
+_STAGE_VALIDATOR = Draft202012Validator(_SCHEMA["properties"]["stages"]["items"])
 
 _TYPES = {
     "string": "Text",
@@ -259,8 +260,8 @@ def parse(source: str, *, filename: str = "", references=None) -> dict:
         raise TemplateError(problems)
     for error in sorted(_VALIDATOR.iter_errors(data), key=lambda error: list(error.path)):
         problem(*_schema_message(error))
-    if not problems:
-        _check_meaning(data, problem, references)
+    if data.get("record") in ("lead", "opportunity") and isinstance(data.get("stages"), list):
+        _check_meaning(data, problem, references)  # also beside schema errors: all at once
     if problems:
         problems.sort(key=lambda item: (item.line or 0, item.path))
         raise TemplateError(problems)
@@ -271,9 +272,11 @@ def _check_meaning(data: dict, problem, references) -> None:
     """What the schema cannot say: unique keys, branches to stages that exist (later ones),
     conditions that compile and name what exists, names the data knows."""
     record = data["record"]
-    stage_keys = [stage["key"] for stage in data["stages"]]
+    stage_keys = [stage.get("key") if isinstance(stage, dict) else None for stage in data["stages"]]
     sample = expressions.sample_context(record)
     for index, stage in enumerate(data["stages"]):
+        if not _STAGE_VALIDATOR.is_valid(stage):
+            continue  # its schema errors are reported; its meaning cannot be read
         at = ("stages", index)
         if stage["key"] in stage_keys[:index]:
             problem((*at, "key"), _("Die Stufe „%(key)s“ gibt es doppelt.") % stage)
@@ -294,7 +297,7 @@ def _check_meaning(data: dict, problem, references) -> None:
             if task["key"] in task_keys:
                 problem((*where, "key"), _("Die Aufgabe „%(key)s“ gibt es doppelt.") % task)
             task_keys.add(task["key"])
-            if task.get("due", 0) < task.get("start", 0):
+            if task.get("due", task.get("start", 0)) < task.get("start", 0):
                 problem((*where, "due"), _("Fällig frühestens am Beginn (start ≤ due)."))
             if "auto_close" in task:
                 _check_condition(
@@ -308,9 +311,10 @@ def _check_meaning(data: dict, problem, references) -> None:
                     (*where, "stage"),
                     _("Verzweigung nur zu einer späteren Stufe; „%(stage)s“ ist keine.") % branch,
                 )
-    if references is not None:
-        for number, name in enumerate(data.get("segment", [])):
-            if not references.has_segment(name):
+    segments = data.get("segment", [])
+    if references is not None and isinstance(segments, list):
+        for number, name in enumerate(segments):
+            if isinstance(name, str) and not references.has_segment(name):
                 problem(
                     ("segment", number),
                     _("Den Kundentyp „%(name)s“ gibt es nicht.") % {"name": name},
@@ -321,6 +325,10 @@ def _check_condition(text: str, path: tuple, sample: dict, problem) -> None:
     error = expressions.check(text, sample)
     if error:
         problem(path, error)
+
+
+def required_message(label: str) -> str:
+    return _("„%(field)s“ ist anzugeben.") % {"field": label}
 
 
 def _normalised(data: dict, references) -> dict:
@@ -335,7 +343,8 @@ def _normalised(data: dict, references) -> dict:
             gate.append(
                 {
                     "when": f"record.{name} != null",
-                    "message": _("„%(field)s“ ist anzugeben.") % {"field": label},
+                    "message": required_message(label),
+                    "field": name,  # the message is made again in the reader's language
                 }
             )
         gate += [

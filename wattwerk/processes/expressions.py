@@ -11,7 +11,8 @@ code. What a condition sees (documented in ``docs/processes.md``):
   ``active_to``, ``annual_kwh``, ``price_ct_kwh``, ``service``, ``scope``, ``value_eur``, …;
 - ``account`` and ``contact``: the linked account and contact, or ``null``;
 - ``activities``: the record's activities with ``kind``, ``status`` and ``subject``;
-- ``tasks``: the stage tasks of its process with ``key``, ``stage`` and ``status``
+- ``tasks``: the stage tasks of its process (on its current template) with ``key``, ``stage``
+  and ``status``
   (``tasks.exists(t, t.key == "vertrag" && t.status == "completed")``);
 - ``lead``: for an opportunity, the lead it was qualified from, or ``null``.
 
@@ -93,11 +94,6 @@ def _program(text: str):
             _("Ungültiger Ausdruck (Zeichen %(column)s): %(text)s")
             % {"column": getattr(error, "column", "?"), "text": " ".join(text.split())}
         ) from error
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error.args[0]) if error.args else str(error)
-    return text.split(" (in activation")[0].strip().splitlines()[0]
 
 
 def holds(text: str, context: dict) -> bool:
@@ -292,6 +288,7 @@ def context(record: Lead | Opportunity) -> dict:
                     instance__record_type__app_label=model._meta.app_label,
                     instance__record_type__model=model._meta.model_name,
                     instance__record_id=record.pk,
+                    visit__template=F("instance__template"),  # the current template's only
                 ).values("key", stage=F("visit__stage"), status=F("activity__status"))
             ],
             "lead": _values(record.lead, Lead)

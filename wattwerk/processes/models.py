@@ -90,8 +90,10 @@ class ProcessInstance(models.Model):
         on_delete=models.PROTECT,
         related_name="instances",
     )
-    record_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    record_id = models.PositiveBigIntegerField()
+    record_type = models.ForeignKey(
+        ContentType, verbose_name=_("Datensatz (Art)"), on_delete=models.CASCADE, related_name="+"
+    )
+    record_id = models.PositiveBigIntegerField(_("Datensatz (Nr.)"))
     record = GenericForeignKey("record_type", "record_id")
     stage = models.CharField(_("Stufe"), max_length=60)
     status = models.CharField(
@@ -130,8 +132,15 @@ class StageVisit(models.Model):
         BACK = "back", _("zurück")
         SWITCH = "switch", _("Vorlage gewechselt")
 
-    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="visits")
-    template = models.ForeignKey(ProcessTemplate, on_delete=models.PROTECT, related_name="visits")
+    instance = models.ForeignKey(
+        ProcessInstance, verbose_name=_("Prozess"), on_delete=models.CASCADE, related_name="visits"
+    )
+    template = models.ForeignKey(
+        ProcessTemplate,
+        verbose_name=_("Prozessvorlage"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
     stage = models.CharField(_("Stufe"), max_length=60)
     stage_name = models.CharField(_("Stufe (Name)"), max_length=200)
     how = models.CharField(_("wie erreicht"), max_length=10, choices=How.choices)
@@ -172,11 +181,21 @@ class StageVisit(models.Model):
 class ProcessTask(models.Model):
     """An activity a stage created on entry, with the condition that closes it by itself."""
 
-    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="tasks")
-    visit = models.ForeignKey(StageVisit, on_delete=models.CASCADE, related_name="tasks")
+    instance = models.ForeignKey(
+        ProcessInstance, verbose_name=_("Prozess"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    visit = models.ForeignKey(
+        StageVisit,
+        verbose_name=_("Stufenaufenthalt"),
+        on_delete=models.CASCADE,
+        related_name="tasks",
+    )
     key = models.CharField(_("Schlüssel"), max_length=60)
     activity = models.OneToOneField(
-        "activities.Activity", on_delete=models.CASCADE, related_name="process_task"
+        "activities.Activity",
+        verbose_name=_("Aktivität"),
+        on_delete=models.CASCADE,
+        related_name="process_task",
     )
     auto_close = models.TextField(_("erledigt sich, wenn"), blank=True)
     auto_close_label = models.CharField(_("Angabe"), max_length=200, blank=True)

@@ -7,25 +7,27 @@ locked; what follows from a template's rules (stage tasks created or closed) is 
 system, in the name of whoever caused it in the history.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wattwerk.access.models import Department, Role, Team, User
-from wattwerk.activities import notifications
+from wattwerk.access.models import Department, Role, Team
+from wattwerk.activities import chains, notifications
 from wattwerk.activities.models import Activity
 from wattwerk.activities.planning import BERLIN, DAY_END, DAY_START
 from wattwerk.core import changelog, operations
 from wattwerk.core.querysets import Action
-from wattwerk.customers.models import Account, CustomerType
+from wattwerk.customers.models import Account
 from wattwerk.energy.calendars import add_working_days
 from wattwerk.sales import operations as sales_operations
+from wattwerk.sales import totals
 from wattwerk.sales.models import Lead, Opportunity
 
 from . import definition, expressions
@@ -36,7 +38,11 @@ OPEN = (Activity.Status.OPEN, Activity.Status.WAITING)
 
 
 class References:
-    """The names a template may use, checked against the data (see ``definition.parse``)."""
+    """The names a template may use, checked against the data (see ``definition.parse``);
+    ``apps`` the migration's when a migration loads the shipped templates."""
+
+    def __init__(self, apps=None):
+        self.customer_types = (apps or django_apps).get_model("customers", "CustomerType")
 
     def fields(self, record_kind: str) -> list[str]:
         return expressions.record_fields(record_kind)
@@ -50,7 +56,7 @@ class References:
         return str(expressions.RECORD_MODELS[record_kind]._meta.get_field(name).verbose_name)
 
     def has_segment(self, name: str) -> bool:
-        return CustomerType.objects.filter(name=name).exists()
+        return self.customer_types.objects.filter(name=name).exists()
 
 
 def parse(source: str, *, filename: str = "") -> dict:
@@ -117,20 +123,71 @@ def import_template(
             imported_at=now,
             imported_by=acting_user,
         )
+        changelog.log_event(
+            instance=template,
+            event="template_imported",
+            message=_("Importiert: %(template)s") % {"template": str(template)[:200]},
+            data={"filename": template.filename},
+            acting_user=acting_user,
+            now=now,
+        )
         if activate:
             activate_template(template=template, acting_user=acting_user, now=now)
     return template
 
 
+def _overlapping(template: ProcessTemplate):
+    """An active template of another key that new records of the same kind and customer type
+    would start on as well."""
+    others = ProcessTemplate.objects.filter(is_active=True, record_kind=template.record_kind)
+    for other in others.exclude(key=template.key).order_by("key"):
+        if not other.segments and not template.segments:
+            return other
+        if set(other.segments) & set(template.segments):
+            return other
+    return None
+
+
 def activate_template(*, template: ProcessTemplate, acting_user, now: datetime) -> None:
     """Make this version the one new records start on (other versions of the key stop being
-    so; processes running on them go on as they are)."""
+    so; processes running on them go on as they are). Refused while another template serves
+    the same record kind and customer types."""
     with transaction.atomic():
+        other = _overlapping(template)
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "„%(other)s“ ist für dieselben Datensätze und Kundentypen aktiv; "
+                    "deaktivieren Sie sie zuerst."
+                )
+                % {"other": other}
+            )
         ProcessTemplate.objects.filter(key=template.key).exclude(pk=template.pk).update(
             is_active=False
         )
         ProcessTemplate.objects.filter(pk=template.pk).update(is_active=True)
         template.is_active = True
+        changelog.log_event(
+            instance=template,
+            event="template_activated",
+            message=_("Aktiviert: %(template)s") % {"template": str(template)[:200]},
+            acting_user=acting_user,
+            now=now,
+        )
+
+
+def deactivate_template(*, template: ProcessTemplate, acting_user, now: datetime) -> None:
+    """New records no longer start on it; processes running on it go on."""
+    with transaction.atomic():
+        ProcessTemplate.objects.filter(pk=template.pk).update(is_active=False)
+        template.is_active = False
+        changelog.log_event(
+            instance=template,
+            event="template_deactivated",
+            message=_("Deaktiviert: %(template)s") % {"template": str(template)[:200]},
+            acting_user=acting_user,
+            now=now,
+        )
 
 
 def template_for(record) -> ProcessTemplate | None:
@@ -173,8 +230,14 @@ def gate(instance: ProcessInstance, context: dict | None = None, record=None) ->
         return []
     if context is None:
         context = expressions.context(record if record is not None else instance.record)
+    kind = instance.template.record_kind
     return [
-        Check(check["message"], expressions.holds(check["when"], context))
+        Check(
+            definition.required_message(References().field_label(kind, check["field"]))
+            if check.get("field")
+            else check["message"],
+            expressions.holds(check["when"], context),
+        )
         for check in stage["gate"]
     ]
 
@@ -217,19 +280,33 @@ def _locked_record(record):
 
 
 def start_process(
-    *, record, template: ProcessTemplate, acting_user, now: datetime
+    *, record, template: ProcessTemplate, acting_user, now: datetime, creating: bool = False
 ) -> ProcessInstance:
-    """Put a record that has no process on a template's first stage (and create its tasks)."""
+    """Put a record that has no process on a template's first stage (and create its tasks).
+    ``creating``: the record is being created, and a probability other than the default is
+    the user's own."""
     with transaction.atomic():
         first = template.stages[0]
+        probability = Opportunity._meta.get_field("probability").get_default()
         instance = ProcessInstance.objects.create(
             template=template,
             record_type=ContentType.objects.get_for_model(type(record)),
             record_id=record.pk,
             stage=first["key"],
             started_at=now,
+            probability_by_hand=creating
+            and isinstance(record, Opportunity)
+            and record.probability != probability,
         )
-        _enter(instance, first, record, how=StageVisit.How.START, acting_user=acting_user, now=now)
+        _enter(
+            instance,
+            first,
+            record,
+            how=StageVisit.How.START,
+            acting_user=acting_user,
+            now=now,
+            creating=creating,
+        )
         changelog.log_event(
             instance=record,
             event="process_started",
@@ -340,6 +417,13 @@ def switch_process(
             return start_process(record=record, template=template, acting_user=acting_user, now=now)
         _require_running(instance, record)
         _leave(instance, acting_user=acting_user, now=now, advanced=False)
+        if instance.template_id != template.pk:
+            _end_open_tasks(
+                instance,
+                reason=_("Prozess gewechselt zu „%(template)s“") % {"template": template.name},
+                now=now,
+                template=instance.template,
+            )
         first = template.stages[0]
         instance.template, instance.stage = template, first["key"]
         instance.save(update_fields=["template", "stage"])
@@ -366,7 +450,9 @@ def _leave(instance: ProcessInstance, *, acting_user, now: datetime, advanced: b
     visit.save(update_fields=["left_at", "left_by", "advanced", "seconds"])
 
 
-def _enter(instance, stage: dict, record, *, how: str, acting_user, now: datetime) -> None:
+def _enter(
+    instance, stage: dict, record, *, how: str, acting_user, now: datetime, creating=False
+) -> None:
     """A new stay in the stage: its probability (unless the user's own is kept) and its tasks
     (those not still open from an earlier stay)."""
     visit = StageVisit.objects.create(
@@ -385,7 +471,11 @@ def _enter(instance, stage: dict, record, *, how: str, acting_user, now: datetim
         )
         if not keep and record.probability != stage["probability"]:
             record.probability = stage["probability"]
-            operations.update_record(instance=record, acting_user=None, now=now)
+            if creating:  # the creation's own history entry shows it; totals follow
+                Opportunity.objects.filter(pk=record.pk).update(probability=record.probability)
+                totals.refresh_opportunity(record)
+            else:
+                operations.update_record(instance=record, acting_user=None, now=now)
             instance.probability_by_hand = False
             instance.save(update_fields=["probability_by_hand"])
     still_open = set(
@@ -441,10 +531,8 @@ def _assignment(task: dict, record) -> tuple:
     department = None
     target = _assignee_target(task["assignee"])
     if isinstance(target, Role):
-        people = User.objects.filter(is_active=True).filter(
-            Q(roles=target) | Q(teams__roles=target)
-        )
-        holder = people.distinct().order_by("pk").first()
+        department = (record.owner or record.owner_team).department_id
+        holder = chains.role_holder(target, department)  # from the owner's department first
         if holder is not None:
             owner, owner_team = holder, None
     elif isinstance(target, Team):
@@ -457,51 +545,96 @@ def _assignment(task: dict, record) -> tuple:
     return owner, owner_team, department
 
 
+# Set while stage tasks are being closed: their own writes need not be looked at again.
+_closing: ContextVar[bool] = ContextVar("closing_stage_tasks", default=False)
+
+
 def close_satisfied_tasks(
     record, *, acting_user, now: datetime, instance: ProcessInstance | None = None, changed=()
 ) -> int:
     """Complete the record's open stage tasks whose auto-close condition now holds, each with
-    a history entry naming what was entered and by whom. How many were closed."""
+    a history entry naming what was entered and by whom. How many were closed.
+
+    The tasks' rows are locked first; one locked by someone else at this moment (being
+    completed or changed by hand) is left to them, rather than overwritten or waited for.
+    """
     instance = instance or instance_of(record)
-    if instance is None:
+    if instance is None or _closing.get():
         return 0
-    tasks = list(
+    candidates = list(
         instance.tasks.exclude(auto_close="")
         .filter(activity__status__in=OPEN)
-        .select_related("activity")
+        .values_list("activity_id", "key", "auto_close", "auto_close_label")
     )
-    if not tasks:
+    if not candidates:
         return 0
     context = expressions.context(record)
-    closed = 0
-    for task in tasks:
-        if not expressions.holds(task.auto_close, context):
-            continue
-        what = task.auto_close_label or ", ".join(changed) or task.activity.subject
-        by = acting_user.get_full_name() or acting_user.username if acting_user else _("System")
-        message = _("automatisch erledigt: %(field)s eingegeben von %(user)s") % {
-            "field": what,
-            "user": by,
-        }
-        activity = task.activity
-        activity.status = Activity.Status.COMPLETED
-        activity.status_changed_by, activity.status_changed_at = acting_user, now
-        activity.outcome = activity.outcome or message
-        operations.update_record(instance=activity, acting_user=None, now=now)
-        changelog.log_event(
-            instance=activity,
-            event="auto_closed",
-            message=message,
-            data={"process_task": task.key, "condition": task.auto_close},
-            acting_user=acting_user,
-            now=now,
-        )
-        closed += 1
+    holding = {
+        activity_id: (key, condition, label)
+        for activity_id, key, condition, label in candidates
+        if expressions.holds(condition, context)
+    }
+    if not holding:
+        return 0
+    locked = Activity.objects.select_for_update(skip_locked=True).filter(
+        pk__in=holding, status__in=OPEN
+    )
+    by = (acting_user.get_full_name() or acting_user.username) if acting_user else _("System")
+    token = _closing.set(True)
+    try:
+        closed = 0
+        for activity in locked.order_by("pk"):
+            key, condition, label = holding[activity.pk]
+            what = label or ", ".join(changed) or activity.subject
+            message = _("automatisch erledigt: %(field)s eingegeben von %(user)s") % {
+                "field": what,
+                "user": by,
+            }
+            activity.status = Activity.Status.COMPLETED
+            activity.status_changed_by, activity.status_changed_at = acting_user, now
+            activity.outcome = activity.outcome or message
+            operations.update_record(instance=activity, acting_user=None, now=now)
+            changelog.log_event(
+                instance=activity,
+                event="auto_closed",
+                message=message[:300],
+                data={"process_task": key, "condition": condition},
+                acting_user=acting_user,
+                now=now,
+            )
+            closed += 1
+    finally:
+        _closing.reset(token)
     return closed
+
+
+def _end_open_tasks(instance: ProcessInstance, *, reason: str, now: datetime, template=None):
+    """Cancel the process's stage tasks still open (of one template, when given): the process
+    ended or left that template, so nobody is to work on them any more."""
+    tasks = Activity.objects.select_for_update().filter(
+        process_task__instance=instance, status__in=OPEN
+    )
+    if template is not None:
+        tasks = tasks.filter(process_task__visit__template=template)
+    token = _closing.set(True)
+    try:
+        for activity in tasks.order_by("pk"):
+            activity.status = Activity.Status.CANCELLED
+            activity.status_changed_at = now
+            activity.outcome = activity.outcome or reason
+            operations.update_record(instance=activity, acting_user=None, now=now)
+    finally:
+        _closing.reset(token)
 
 
 def _finish(instance: ProcessInstance, outcome: str, *, acting_user, now: datetime) -> None:
     _leave(instance, acting_user=acting_user, now=now, advanced=outcome in ("won", "qualified"))
+    _end_open_tasks(
+        instance,
+        reason=_("Prozess abgeschlossen: %(outcome)s")
+        % {"outcome": ProcessInstance.Outcome(outcome).label},
+        now=now,
+    )
     instance.status, instance.outcome, instance.finished_at = (
         ProcessInstance.Status.FINISHED,
         outcome,
@@ -516,7 +649,7 @@ def _changed_labels(record, stored) -> list[str]:
     return [
         str(field.verbose_name)
         for field in record._meta.concrete_fields
-        if getattr(record, field.attname) != getattr(stored, field.attname)
+        if field.editable and getattr(record, field.attname) != getattr(stored, field.attname)
     ]
 
 
@@ -528,7 +661,9 @@ def _record_written(record, *, stored, deleted: bool, acting_user, now, **contex
     if stored is None:
         template = template_for(record)
         if template is not None:
-            start_process(record=record, template=template, acting_user=acting_user, now=now)
+            start_process(
+                record=record, template=template, acting_user=acting_user, now=now, creating=True
+            )
         return
     instance = instance_of(record)
     if instance is None:
@@ -590,6 +725,23 @@ def _record_event(record, *, event: str, acting_user, now: datetime) -> None:
         if missing:
             raise _gate_error(instance, missing)
     _finish(instance, outcome, acting_user=acting_user, now=now)
+
+
+@operations.after_write(Activity)
+def _activity_written(activity: Activity, *, stored, deleted: bool, acting_user, now, **context):
+    """Conditions read the record's activities and stage tasks too: an activity of a lead or
+    opportunity completed or cancelled (by hand) may close other stage tasks."""
+    if deleted or stored is None or stored.status == activity.status or _closing.get():
+        return
+    model = activity.regarding_type.model_class() if activity.regarding_type_id else None
+    if model not in KIND_OF_MODEL:
+        return
+    record = model.objects.filter(pk=activity.regarding_id).first()
+    instance = instance_of(record) if record is not None else None
+    if instance is not None and instance.status == ProcessInstance.Status.RUNNING:
+        close_satisfied_tasks(
+            record, acting_user=acting_user, now=now, instance=instance, changed=[activity.subject]
+        )
 
 
 @operations.after_write(Account)

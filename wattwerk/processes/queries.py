@@ -4,7 +4,6 @@ durations, and the reports (time in stage, conversion from stage to stage)."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
@@ -226,7 +225,3 @@ def report(template_key: str) -> tuple[list[ProcessTemplate], list[StageFigures]
             )
         )
     return versions, figures
-
-
-def record_type_of(instance: ProcessInstance):
-    return ContentType.objects.get_for_id(instance.record_type_id).model_class()

@@ -31,7 +31,7 @@ def load(apps=None) -> None:
     ProcessTemplate = apps.get_model("processes", "ProcessTemplate")
     now = timezone.now()
     for filename, source in shipped():
-        parsed = definition.parse(source, filename=filename, references=References())
+        parsed = definition.parse(source, filename=filename, references=References(apps))
         ProcessTemplate.objects.get_or_create(
             key=parsed["key"],
             version=parsed["version"],

@@ -27,4 +27,9 @@ urlpatterns = [
         views.ActivateView.as_view(),
         name="process_template_activate",
     ),
+    path(
+        "process-templates/<int:pk>/deactivate/",
+        views.ActivateView.as_view(active=False),
+        name="process_template_deactivate",
+    ),
 ]

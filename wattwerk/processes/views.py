@@ -158,10 +158,21 @@ class TemplateView(AdminMixin, View):
 
 
 class ActivateView(AdminMixin, View):
+    """POST: activate (or, with ``active=False``, deactivate) one template version."""
+
+    active = True
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         template = get_object_or_404(ProcessTemplate, pk=pk)
-        operations.activate_template(
-            template=template, acting_user=request.user, now=timezone.now()
-        )
-        messages.success(request, _("„%(template)s“ ist aktiv.") % {"template": template})
+        change = operations.activate_template if self.active else operations.deactivate_template
+        try:
+            change(template=template, acting_user=request.user, now=timezone.now())
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            done = (
+                _("„%(template)s“ ist aktiv.") if self.active else _("„%(template)s“ ist inaktiv.")
+            )
+            messages.success(request, done % {"template": template})
         return redirect("process_template", pk=template.pk)

@@ -297,6 +297,8 @@ def qualify_lead(
         named = Q(pk__in=[line.delivery_point_id for line in lines if line.delivery_point_id])
         named |= Q(malo_id__in=[line.malo_id for line in lines if line.malo_id])
         list(DeliveryPoint.objects.select_for_update().filter(named).values_list("pk"))
+        # Those who follow leads may refuse (a process not in its last stage), before any write.
+        operations.record_event(lead, "qualified", acting_user=acting_user, now=now)
 
         links = _marketing_links(lead)
         if account is None:
@@ -356,7 +358,7 @@ def qualify_lead(
             now,
         )
         totals.refresh_opportunity(opportunity)
-        operations.record_event(lead, "qualified", acting_user=acting_user, now=now)
+        operations.record_event(opportunity, "lines", acting_user=acting_user, now=now)
         changelog.log_event(
             instance=lead,
             event="lead_qualified",
@@ -385,11 +387,11 @@ def disqualify_lead(*, lead: Lead, reason: str, acting_user, now: datetime) -> L
             )
         if not reason.strip():
             raise ValidationError({"reason": _("Bitte einen Grund angeben.")})
+        operations.record_event(lead, "disqualified", acting_user=acting_user, now=now)
         Lead.objects.filter(pk=lead.pk).update(
             status=Lead.Status.DISQUALIFIED, disqualified_reason=reason.strip()[:200]
         )
         lead.status, lead.disqualified_reason = Lead.Status.DISQUALIFIED, reason.strip()[:200]
-        operations.record_event(lead, "disqualified", acting_user=acting_user, now=now)
         changelog.log_event(
             instance=lead,
             event="lead_disqualified",
@@ -414,6 +416,10 @@ def close_opportunity(
             )
         if not won and not reason.strip():
             raise ValidationError({"reason": _("Bitte einen Verlustgrund angeben.")})
+        # Those who follow opportunities may refuse (a gate not met), before any write.
+        operations.record_event(
+            opportunity, "won" if won else "lost", acting_user=acting_user, now=now
+        )
         status = Opportunity.Status.WON if won else Opportunity.Status.LOST
         Opportunity.objects.filter(pk=opportunity.pk).update(
             status=status,
@@ -422,9 +428,6 @@ def close_opportunity(
         )
         opportunity.refresh_from_db()
         totals.refresh_opportunity(opportunity)  # the expected revenue follows the probability
-        operations.record_event(
-            opportunity, "won" if won else "lost", acting_user=acting_user, now=now
-        )
         changelog.log_event(
             instance=opportunity,
             event="opportunity_won" if won else "opportunity_lost",

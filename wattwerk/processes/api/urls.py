@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, views
@@ -105,7 +106,7 @@ class SwitchSerializer(serializers.Serializer):
 def _state(request, record):
     found = queries.state(record, user=request.user)
     if found is None:
-        raise exceptions.NotFound(f"„{record}“ hat keinen Prozess.")
+        raise exceptions.NotFound(_("„%(record)s“ hat keinen Prozess.") % {"record": record})
     return Response(StateSerializer(found).data)
 
 
@@ -180,7 +181,7 @@ class HistoryView(views.APIView):
         record = record_for(request, record_type, pk)
         instance = operations.instance_of(record)
         if instance is None:
-            raise exceptions.NotFound(f"„{record}“ hat keinen Prozess.")
+            raise exceptions.NotFound(_("„%(record)s“ hat keinen Prozess.") % {"record": record})
         visits = instance.visits.select_related("template", "entered_by", "left_by")
         return Response(VisitSerializer(visits, many=True).data)
 
@@ -265,12 +266,16 @@ class TemplatesView(views.APIView):
 class ActivateView(views.APIView):
     permission_classes = [permissions.IsAuthenticated, ManageTemplates]
 
+    active = True
+
     @extend_schema(request=None, responses=TemplateSerializer)
     def post(self, request, pk: int):
         template = get_object_or_404(ProcessTemplate, pk=pk)
-        operations.activate_template(
-            template=template, acting_user=request.user, now=timezone.now()
-        )
+        change = operations.activate_template if self.active else operations.deactivate_template
+        try:
+            change(template=template, acting_user=request.user, now=timezone.now())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(get_error_detail(error)) from error
         return Response(TemplateSerializer(template).data)
 
 
@@ -284,9 +289,16 @@ class FiguresSerializer(serializers.Serializer):
     average_seconds = serializers.FloatField(allow_null=True)
 
 
+class Administrators(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm("processes.change_processtemplate")
+
+
 class ReportView(views.APIView):
     """Time in stage (median, average) and conversion from stage to stage, over every version
-    of the template's key."""
+    of the template's key, across the organisation (for administrators, as on the page)."""
+
+    permission_classes = [permissions.IsAuthenticated, Administrators]
 
     @extend_schema(responses=FiguresSerializer(many=True))
     def get(self, request, pk: int):

@@ -135,3 +135,18 @@ def test_conditions_cannot_run_python():
     sample = expressions.sample_context("opportunity")
     assert not expressions.holds("__import__('os').system('true')", celpy.json_to_cel(sample))
     assert expressions.check("__import__('os')", sample)
+
+
+def test_schema_and_meaning_errors_are_reported_together():
+    source = VALID.replace("record: opportunity", "record: opportunity\ncolour: blau").replace(
+        "size(lines) > 0", "record.volume > 0"
+    )
+    found = problems(source)
+    assert [problem.path for problem in found] == ["colour", "stages[0].gate[0].when"]
+
+
+def test_a_task_without_due_is_due_at_its_start_and_keys_are_bounded():
+    source = VALID + "    tasks:\n      - key: t\n        subject: Aufgabe\n        start: 2\n"
+    assert parse(source)["stages"][1]["tasks"][0]["due"] == 2
+    [found] = problems(VALID.replace("key: probe", "key: " + "p" * 61))
+    assert (found.path, found.message) == ("key", "Höchstens 60 Zeichen.")

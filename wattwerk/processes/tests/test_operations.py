@@ -303,3 +303,96 @@ def test_a_lead_qualified_from_its_last_stage_finishes_and_its_opportunity_start
     instance = operations.instance_of(lead)
     assert (instance.status, instance.outcome) == ("finished", "qualified")
     assert operations.instance_of(opportunity).template.key == "verkaufschance-industrie"
+
+
+CLOSING = """\
+key: schluss
+version: 1
+name: Schluss
+record: opportunity
+stages:
+  - key: eins
+    name: Eins
+    probability: 30
+    tasks:
+      - key: angebot
+        subject: Angebot schreiben
+      - key: nachfassen
+        subject: Nachfassen
+        auto_close:
+          when: activities.exists(a, a.subject == "Angebot schreiben" && a.status == "completed")
+          field: Angebot geschrieben
+    gate:
+      - when: record.probability >= 95
+        message: Erst ab 95 %.
+"""
+
+
+@pytest.fixture
+def closing():
+    template = operations.import_template(
+        source=CLOSING, acting_user=None, now=MONDAY, activate=True
+    )
+    return template
+
+
+def test_winning_checks_the_gate_before_anything_changes(closing):
+    opportunity = industrial_opportunity(now=MONDAY)
+    with pytest.raises(ValidationError, match="Erst ab 95 %"):
+        sales_operations.close_opportunity(
+            opportunity=opportunity, won=True, acting_user=opportunity.owner, now=MONDAY
+        )
+    opportunity.refresh_from_db()
+    assert opportunity.status == "open"
+    assert operations.instance_of(opportunity).status == "running"
+
+
+def test_a_probability_given_at_creation_is_the_users_own(closing):
+    opportunity = industrial_opportunity(now=MONDAY, probability=35)
+    opportunity.refresh_from_db()
+    assert opportunity.probability == 35
+    assert operations.instance_of(opportunity).probability_by_hand
+    default = industrial_opportunity(now=MONDAY)
+    default.refresh_from_db()
+    assert default.probability == 30  # the stage's
+    [created] = [entry for entry in history(default) if entry.kind == "create"]
+    assert created.changes["probability"]["new"] in (30, "30")
+
+
+def test_completing_an_activity_closes_the_task_waiting_for_it_and_finishing_ends_the_rest(
+    closing,
+):
+    from wattwerk.activities.operations import complete_activity
+
+    opportunity = industrial_opportunity(now=MONDAY)
+    write, follow_up = stage_tasks(opportunity)
+    complete_activity(activity=write, acting_user=opportunity.owner, now=MONDAY)
+    follow_up.refresh_from_db()
+    assert follow_up.status == "completed"
+    assert history(follow_up)[-1].message.startswith("automatisch erledigt: Angebot geschrieben")
+
+
+def test_finishing_cancels_the_stage_tasks_still_open(closing):
+    opportunity = industrial_opportunity(now=MONDAY)
+    sales_operations.close_opportunity(
+        opportunity=opportunity, won=False, reason="zu teuer", acting_user=None, now=MONDAY
+    )
+    statuses = set(stage_tasks(opportunity).values_list("status", "outcome"))
+    assert statuses == {("cancelled", "Prozess abgeschlossen: verloren")}
+
+
+def test_two_templates_for_the_same_records_cannot_both_be_active(closing):
+    other = operations.import_template(
+        source=CLOSING.replace("key: schluss", "key: schluss-zwei"), acting_user=None, now=MONDAY
+    )
+    with pytest.raises(ValidationError, match="„Schluss \\(v1\\)“ ist für dieselben"):
+        operations.activate_template(template=other, acting_user=None, now=MONDAY)
+    operations.deactivate_template(template=closing, acting_user=None, now=MONDAY)
+    operations.activate_template(template=other, acting_user=None, now=MONDAY)
+    other.refresh_from_db()
+    assert other.is_active
+    # One for all customer types beside one for some of them: the specific one serves those.
+    activate("verkaufschance-industrie")
+    assert operations.template_for(industrial_opportunity(now=MONDAY)).key == (
+        "verkaufschance-industrie"
+    )
