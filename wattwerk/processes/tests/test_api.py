@@ -243,3 +243,77 @@ def test_only_administrators_import(client_of, make_user):
     client = client_of(make_user("sales.view_lead"))
     answer = client.post(reverse("process-templates"), {"source": "key: x"}, format="json")
     assert answer.status_code == 403
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+ATTEMPT = {"stage": "abschluss", "won": True, "status": "won", "probability": 100}
+
+
+def write_endpoints(viewset, basename: str, pk: int, line_id: int):
+    """Every write endpoint of one record: its own PUT/PATCH/DELETE and each extra action."""
+    from django.urls import NoReverseMatch
+
+    yield from (("put", reverse(f"{basename}-detail", args=[pk])),)
+    yield ("patch", reverse(f"{basename}-detail", args=[pk]))
+    for action in viewset.get_extra_actions():
+        if not action.detail:
+            continue
+        for method in set(action.mapping) & set(WRITE_METHODS):
+            try:
+                url = reverse(f"{basename}-{action.url_name}", args=[pk])
+            except NoReverseMatch:  # an action on a line of the record
+                url = reverse(f"{basename}-{action.url_name}", args=[pk, line_id])
+            yield (method, url)
+    for name in ("record-shares", "record-process-back", "record-process-switch"):
+        slug = "opportunities" if basename == "opportunity" else "leads"
+        yield ("post", reverse(name, kwargs={"record_type": slug, "pk": pk}))
+    yield ("delete", reverse(f"{basename}-detail", args=[pk]))  # last: it takes the record
+
+
+@pytest.mark.parametrize("kind", ["opportunity", "lead"])
+def test_no_write_endpoint_moves_a_record_past_an_unmet_gate(kind, industry, client_of):
+    """Each write endpoint, called with everything that might move the stage on: afterwards the
+    process stands where it stood (or is gone with a deleted record), never won or qualified."""
+    from wattwerk.core import operations as core_operations
+    from wattwerk.customers.models import CustomerType
+    from wattwerk.sales import operations as sales_operations
+    from wattwerk.sales.api.urls import LeadViewSet, OpportunityViewSet
+
+    from .helpers import SALES, UserFactory
+
+    owner = UserFactory(permissions=[*SALES, "sales.delete_opportunity", "sales.delete_lead"])
+    if kind == "opportunity":
+        record, viewset = industrial_opportunity(owner=owner), OpportunityViewSet
+        first = "bedarfsanalyse"
+    else:
+        record = core_operations.create_record(
+            instance=Lead(
+                company_name="Gießerei Nord",
+                customer_type=CustomerType.objects.get(name="Industrie"),
+                owner=owner,
+            ),
+            acting_user=owner,
+            now=timezone.now(),
+        )
+        viewset, first = LeadViewSet, "erfassung"
+    line = sales_operations.add_line(
+        parent=record, values=energy(), acting_user=owner, now=timezone.now()
+    )
+    client = client_of(owner)
+    tried = []
+    for method, url in write_endpoints(viewset, kind, record.pk, line.pk):
+        body = ATTEMPT | ({"template": 0, "reason": "Test"} if "switch" in url else {})
+        answer = getattr(client, method)(url, body, format="json")
+        tried.append((method, url, answer.status_code))
+        instance = operations.instance_of(record)
+        if method == "delete" and url == reverse(f"{kind}-detail", args=[record.pk]):
+            assert answer.status_code == 204, tried
+            assert instance is None
+            continue
+        assert instance.stage == first, tried
+        assert instance.outcome not in ("won", "qualified"), tried
+        record.refresh_from_db()
+        assert record.status != ("won" if kind == "opportunity" else "qualified"), tried
+    actions = {url.rstrip("/").rsplit("/", 1)[-1] for _method, url, _status in tried}
+    expected = {"close"} if kind == "opportunity" else {"qualify", "disqualify"}
+    assert expected <= actions
