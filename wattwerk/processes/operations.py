@@ -307,16 +307,15 @@ def start_process(
             now=now,
             creating=creating,
         )
-        changelog.log_event(
-            instance=record,
+        _entered(
+            record,
+            instance,
             event="process_started",
             message=_("Prozess „%(template)s“ begonnen: %(stage)s")
             % {"template": template.name, "stage": first["name"]},
-            data={"template": template.key, "version": template.version, "stage": first["key"]},
             acting_user=acting_user,
             now=now,
         )
-        close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
     return instance
 
 
@@ -354,15 +353,14 @@ def advance_stage(*, record, acting_user, now: datetime) -> ProcessInstance:
             acting_user=acting_user,
             now=now,
         )
-        changelog.log_event(
-            instance=record,
+        _entered(
+            record,
+            instance,
             event="stage_advanced",
             message=_("Stufe: %(stage)s") % {"stage": following["name"]},
-            data={"stage": following["key"]},
             acting_user=acting_user,
             now=now,
         )
-        close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
     return instance
 
 
@@ -389,11 +387,11 @@ def move_back(*, record, acting_user, now: datetime) -> ProcessInstance:
         instance.stage = previous
         instance.save(update_fields=["stage"])
         _enter(instance, stage, record, how=StageVisit.How.BACK, acting_user=acting_user, now=now)
-        changelog.log_event(
-            instance=record,
+        _entered(
+            record,
+            instance,
             event="stage_back",
             message=_("Stufe zurück: %(stage)s") % {"stage": stage["name"]},
-            data={"stage": previous},
             acting_user=acting_user,
             now=now,
         )
@@ -428,17 +426,49 @@ def switch_process(
         instance.template, instance.stage = template, first["key"]
         instance.save(update_fields=["template", "stage"])
         _enter(instance, first, record, how=StageVisit.How.SWITCH, acting_user=acting_user, now=now)
-        changelog.log_event(
-            instance=record,
+        _entered(
+            record,
+            instance,
             event="process_switched",
             message=_("Prozess gewechselt: %(template)s, Stufe %(stage)s")
             % {"template": template.name, "stage": first["name"]},
-            data={"template": template.key, "version": template.version, "stage": first["key"]},
             acting_user=acting_user,
             now=now,
         )
-        close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
     return instance
+
+
+ACTIONS = ("advance", "back", "switch")
+
+
+def change_stage(
+    *, record, action: str, acting_user, now: datetime, template: ProcessTemplate | None = None
+) -> ProcessInstance:
+    """One of the stage bar's and the API's actions: ``advance``, ``back`` or ``switch`` (to
+    ``template``)."""
+    if action == "advance":
+        return advance_stage(record=record, acting_user=acting_user, now=now)
+    if action == "back":
+        return move_back(record=record, acting_user=acting_user, now=now)
+    return switch_process(record=record, template=template, acting_user=acting_user, now=now)
+
+
+def _entered(record, instance: ProcessInstance, *, event: str, message: str, acting_user, now):
+    """The stage change in the record's history; then the new stage's tasks whose data is
+    there already close at once."""
+    changelog.log_event(
+        instance=record,
+        event=event,
+        message=message,
+        data={
+            "template": instance.template.key,
+            "version": instance.template.version,
+            "stage": instance.stage,
+        },
+        acting_user=acting_user,
+        now=now,
+    )
+    close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
 
 
 def _leave(instance: ProcessInstance, *, acting_user, now: datetime, advanced: bool) -> None:

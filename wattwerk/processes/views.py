@@ -37,22 +37,19 @@ class StageActionView(View):
 
     def post(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         record = _record(request, slug, pk)
-        now = timezone.now()
+        template = None
+        if self.action == "switch":
+            template = get_object_or_404(
+                ProcessTemplate, pk=request.POST.get("template") or 0, is_active=True
+            )
         try:
-            if self.action == "advance":
-                operations.advance_stage(record=record, acting_user=request.user, now=now)
-            elif self.action == "back":
-                operations.move_back(record=record, acting_user=request.user, now=now)
-            else:
-                template = get_object_or_404(
-                    ProcessTemplate, pk=request.POST.get("template") or 0, is_active=True
-                )
-                operations.switch_process(
-                    record=record,
-                    template=template,
-                    acting_user=request.user,
-                    now=now,
-                )
+            operations.change_stage(
+                record=record,
+                action=self.action,
+                template=template,
+                acting_user=request.user,
+                now=timezone.now(),
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -142,21 +142,19 @@ class ProcessActionView(views.APIView):
     @extend_schema(parameters=[RECORD_TYPE], request=None, responses=StateSerializer)
     def post(self, request, record_type: str, pk: int):
         record = record_for(request, record_type, pk, Action.WRITE)
-        now = timezone.now()
+        template = None
+        if self.action == "switch":
+            data = SwitchSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            template = data.validated_data["template"]
         try:
-            if self.action == "advance":
-                operations.advance_stage(record=record, acting_user=request.user, now=now)
-            elif self.action == "back":
-                operations.move_back(record=record, acting_user=request.user, now=now)
-            else:
-                data = SwitchSerializer(data=request.data)
-                data.is_valid(raise_exception=True)
-                operations.switch_process(
-                    record=record,
-                    template=data.validated_data["template"],
-                    acting_user=request.user,
-                    now=now,
-                )
+            operations.change_stage(
+                record=record,
+                action=self.action,
+                template=template,
+                acting_user=request.user,
+                now=timezone.now(),
+            )
         except DjangoValidationError as error:
             raise _django_error(error) from error
         except PermissionDenied as error:

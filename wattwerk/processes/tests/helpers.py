@@ -72,6 +72,25 @@ def place_at(record, stage: str, now):
     return instance
 
 
+def new_lead(owner=None, customer_type: str = "Industrie", **fields):
+    """A lead created as a user would (so its process starts)."""
+    from django.utils import timezone
+
+    from wattwerk.core import operations as core_operations
+    from wattwerk.sales.models import Lead
+
+    owner = owner or UserFactory(permissions=SALES)
+    now = fields.pop("now", None) or timezone.now()
+    fields.setdefault("company_name", "Gießerei Nord")
+    return core_operations.create_record(
+        instance=Lead(
+            customer_type=CustomerType.objects.get(name=customer_type), owner=owner, **fields
+        ),
+        acting_user=owner,
+        now=now,
+    )
+
+
 def contact_for(opportunity):
     return ContactFactory(owner=opportunity.owner)
 

@@ -10,10 +10,9 @@ from wattwerk.core.testing import history
 from wattwerk.energy.calendars import is_working_day
 from wattwerk.processes import operations
 from wattwerk.processes.models import ProcessTemplate
-from wattwerk.sales.models import Lead
 from wattwerk.sales.tests.factories import energy
 
-from .helpers import activate, contact_for, industrial_opportunity, place_at
+from .helpers import activate, contact_for, industrial_opportunity, new_lead, place_at
 
 pytestmark = pytest.mark.django_db
 
@@ -183,21 +182,8 @@ class TestNoWriteEndpointPassesAnUnmetGate:
         assert opportunity.status == "open"
 
     def test_qualifying_a_lead_before_its_last_stage_is_refused(self, industry, client_of):
-        from wattwerk.core import operations as core_operations
-        from wattwerk.customers.models import CustomerType
-
-        from .helpers import SALES, UserFactory
-
-        owner = UserFactory(permissions=SALES)
-        lead = core_operations.create_record(
-            instance=Lead(
-                company_name="Gießerei Nord",
-                customer_type=CustomerType.objects.get(name="Industrie"),
-                owner=owner,
-            ),
-            acting_user=owner,
-            now=timezone.now(),
-        )
+        lead = new_lead()
+        owner = lead.owner
         assert self.stage(lead) == "erfassung"
         client = client_of(owner)
         answer = client.post(reverse("lead-qualify", args=[lead.pk]), {}, format="json")
@@ -274,8 +260,6 @@ def write_endpoints(viewset, basename: str, pk: int, line_id: int):
 def test_no_write_endpoint_moves_a_record_past_an_unmet_gate(kind, industry, client_of):
     """Each write endpoint, called with everything that might move the stage on: afterwards the
     process stands where it stood (or is gone with a deleted record), never won or qualified."""
-    from wattwerk.core import operations as core_operations
-    from wattwerk.customers.models import CustomerType
     from wattwerk.sales import operations as sales_operations
     from wattwerk.sales.api.urls import LeadViewSet, OpportunityViewSet
 
@@ -286,16 +270,7 @@ def test_no_write_endpoint_moves_a_record_past_an_unmet_gate(kind, industry, cli
         record, viewset = industrial_opportunity(owner=owner), OpportunityViewSet
         first = "bedarfsanalyse"
     else:
-        record = core_operations.create_record(
-            instance=Lead(
-                company_name="Gießerei Nord",
-                customer_type=CustomerType.objects.get(name="Industrie"),
-                owner=owner,
-            ),
-            acting_user=owner,
-            now=timezone.now(),
-        )
-        viewset, first = LeadViewSet, "erfassung"
+        record, viewset, first = new_lead(owner), LeadViewSet, "erfassung"
     line = sales_operations.add_line(
         parent=record, values=energy(), acting_user=owner, now=timezone.now()
     )

@@ -16,7 +16,14 @@ from wattwerk.processes.models import ProcessInstance, StageVisit
 from wattwerk.sales import operations as sales_operations
 from wattwerk.sales.tests.factories import energy, service
 
-from .helpers import activate, contact_for, industrial_opportunity, on_working_days, place_at
+from .helpers import (
+    activate,
+    contact_for,
+    industrial_opportunity,
+    new_lead,
+    on_working_days,
+    place_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -264,24 +271,9 @@ def test_switching_runs_the_record_on_another_template_from_its_first_stage(indu
 
 
 def test_a_lead_qualified_from_its_last_stage_finishes_and_its_opportunity_starts():
-    from wattwerk.customers.models import CustomerType
-    from wattwerk.sales.models import Lead
-
-    from .helpers import SALES, UserFactory
-
     activate("lead-industrie", "verkaufschance-industrie")
-    owner = UserFactory(permissions=SALES)
-    lead = core_operations.create_record(
-        instance=Lead(
-            company_name="Gießerei Nord",
-            customer_type=CustomerType.objects.get(name="Industrie"),
-            last_name="Kühn",
-            phone="+49 30 1234567",
-            owner=owner,
-        ),
-        acting_user=owner,
-        now=MONDAY,
-    )
+    lead = new_lead(last_name="Kühn", phone="+49 30 1234567", now=MONDAY)
+    owner = lead.owner
     [contact_data] = stage_tasks(lead).filter(subject__contains="Kontaktdaten")
     assert contact_data.status == "completed"  # the data came with the lead
     assert operations.advance_stage(record=lead, acting_user=owner, now=MONDAY).stage == (

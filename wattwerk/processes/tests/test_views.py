@@ -8,7 +8,7 @@ from wattwerk.core.testing import count_queries
 from wattwerk.processes import operations
 from wattwerk.processes.models import ProcessTemplate
 
-from .helpers import activate, industrial_opportunity, place_at
+from .helpers import activate, industrial_opportunity, new_lead, place_at
 
 pytestmark = pytest.mark.django_db
 
@@ -128,24 +128,11 @@ def test_the_template_pages_are_for_administrators_only(client, make_user):
 
 
 def test_a_leads_last_stage_leads_on_to_qualifying(client):
-    from wattwerk.core import operations as core_operations
-    from wattwerk.customers.models import CustomerType
-    from wattwerk.sales.models import Lead
-
-    from .helpers import SALES, UserFactory
-
     activate("lead-stadtwerk")
-    owner = UserFactory(permissions=SALES)
-    lead = core_operations.create_record(
-        instance=Lead(
-            company_name="Stadtwerke Nordheim",
-            customer_type=CustomerType.objects.get(name="Stadtwerk/Weiterverteiler"),
-            last_name="Brandt",
-            owner=owner,
-        ),
-        acting_user=owner,
-        now=timezone.now(),
+    lead = new_lead(
+        customer_type="Stadtwerk/Weiterverteiler", company_name="Stadtwerke Nordheim", last_name="B"
     )
+    owner = lead.owner
     place_at(lead, "mengen", timezone.now())
     client.force_login(owner)
     html = client.get(reverse("leads_detail", args=[lead.pk])).content.decode()
