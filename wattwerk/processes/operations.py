@@ -258,7 +258,7 @@ def next_stage(instance: ProcessInstance, context: dict) -> dict | None:
     return template.stages[index] if index < len(template.stages) else None
 
 
-def _gate_error(instance: ProcessInstance, messages: list[str]) -> ValidationError:
+def _gate_error(messages: list[str]) -> ValidationError:
     return ValidationError(
         [ValidationError(message, code="gate") for message in messages],
     )
@@ -330,7 +330,7 @@ def advance_stage(*, record, acting_user, now: datetime) -> ProcessInstance:
         context = expressions.context(record)
         missing = unmet(gate(instance, context))
         if missing:
-            raise _gate_error(instance, missing)
+            raise _gate_error(missing)
         following = next_stage(instance, context)
         if following is None:
             if isinstance(record, Opportunity):
@@ -753,7 +753,7 @@ def _record_event(record, *, event: str, acting_user, now: datetime) -> None:
             )
         missing = unmet(gate(instance, record=record))
         if missing:
-            raise _gate_error(instance, missing)
+            raise _gate_error(missing)
     _finish(instance, outcome, acting_user=acting_user, now=now)
 
 

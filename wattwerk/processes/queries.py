@@ -82,7 +82,9 @@ def state(record, *, user=None, can_write: bool = True) -> State | None:
     result.checks = operations.gate(instance, context)
     result.next_stage = operations.next_stage(instance, context)
     tasks = Activity.objects.filter(
-        process_task__instance=instance, process_task__visit__stage=instance.stage
+        process_task__instance=instance,
+        process_task__visit__template=template,
+        process_task__visit__stage=instance.stage,
     ).select_related("owner", "owner_team", "assigned_department")
     if user is not None:
         tasks = tasks.restrict(user, Action.READ)
