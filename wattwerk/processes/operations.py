@@ -438,9 +438,6 @@ def switch_process(
     return instance
 
 
-ACTIONS = ("advance", "back", "switch")
-
-
 def change_stage(
     *, record, action: str, acting_user, now: datetime, template: ProcessTemplate | None = None
 ) -> ProcessInstance:
