@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("wattwerk.customers.urls")),
     path("", include("wattwerk.sales.urls")),
     path("", include("wattwerk.processes.urls")),
+    path("", include("wattwerk.quotes.urls")),
     *record_urlpatterns(),
 ]
 

@@ -90,18 +90,21 @@ class Registry:
     def add_tabs(self, model: type[models.Model], *tabs: Tab) -> RecordType:
         """Tabs that another app (one layer up) adds to a record type registered before; a tab
         of the same name is not added twice."""
-        known = self._by_model[model].tabs
-        new = tuple(tab for tab in tabs if tab.name not in {existing.name for existing in known})
-        record_type = replace(self._by_model[model], tabs=(*known, *new))
-        self._by_slug[record_type.slug] = self._by_model[model] = record_type
-        return record_type
+        return self._extend(model, "tabs", tabs)
+
+    def add_related_tabs(self, model: type[models.Model], *tabs: RelatedTab) -> RecordType:
+        """Tabs listing another app's records that point to a record type registered before."""
+        return self._extend(model, "related_tabs", tabs)
 
     def add_banners(self, model: type[models.Model], *banners: Banner) -> RecordType:
         """Banners another app (one layer up) adds to a record type; one of the same name is
         not added twice."""
-        known = self._by_model[model].banners
-        new = tuple(item for item in banners if item.name not in {b.name for b in known})
-        record_type = replace(self._by_model[model], banners=(*known, *new))
+        return self._extend(model, "banners", banners)
+
+    def _extend(self, model: type[models.Model], attribute: str, items: tuple) -> RecordType:
+        known = getattr(self._by_model[model], attribute)
+        new = tuple(item for item in items if item.name not in {k.name for k in known})
+        record_type = replace(self._by_model[model], **{attribute: (*known, *new)})
         self._by_slug[record_type.slug] = self._by_model[model] = record_type
         return record_type
 

@@ -49,10 +49,11 @@ def _refresh(parent: Lead | Opportunity) -> None:
         totals.refresh_opportunity(parent)
 
 
-def line_data(line: Line) -> dict:
+def line_data(line: Line, fields=LINE_FIELDS) -> dict:
+    """A line's filled fields as strings, for the history."""
     return {
         name: str(getattr(line, name)) if getattr(line, name) is not None else None
-        for name in LINE_FIELDS
+        for name in fields
         if getattr(line, name) not in (None, "")
     }
 

@@ -9,8 +9,9 @@ that year, split pro rata by hours — calendar years for electricity and heat, 
 - an account: the potential of its *open* opportunities, and the total demand of its
   opportunities that are not lost;
 - its account opportunity: that total demand, the volume *won* (the potential lines of won
-  opportunities), and the remaining potential = demand − won, per commodity and delivery year
-  (negative when more was won than the demand recorded).
+  opportunities — or, for an opportunity won by quote, the lines of its won quotes), and the
+  remaining potential = demand − won, per commodity and delivery year (negative when more was
+  won than the demand recorded).
 
 The operations call the ``refresh_…`` functions in the transaction of every change to a line,
 a status or a link; ``wattwerk recompute_totals --check`` compares every stored total with a
@@ -18,7 +19,7 @@ fresh computation.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +36,17 @@ from .models import (
 )
 
 ZERO = Decimal(0)
+
+# What a won opportunity actually sold, where an app above knows better than its potential
+# lines (the quotes app: the lines of its won quotes): fn(account) → {opportunity id: [lines]}.
+_won_line_sources: list[Callable] = []
+
+
+def won_lines_from(function: Callable) -> Callable:
+    """``@won_lines_from`` registers such a source."""
+    if function not in _won_line_sources:
+        _won_line_sources.append(function)
+    return function
 
 
 @dataclass
@@ -116,6 +128,9 @@ def account_values(account: Account) -> tuple[dict, dict]:
     lines = _lines(OpportunityLine.objects.filter(opportunity__account=account)).select_related(
         "opportunity"
     )
+    sold = {}
+    for source in _won_line_sources:
+        sold.update(source(account))
     account_totals, won = Totals(), Totals()
     for line in lines:
         status = line.opportunity.status
@@ -123,7 +138,11 @@ def account_values(account: Account) -> tuple[dict, dict]:
             account_totals.add(line)
         if status != Opportunity.Status.LOST and line.line_set == LineSet.DEMAND:
             account_totals.add(line)
-        if status == Opportunity.Status.WON and line.line_set == LineSet.POTENTIAL:
+        won_potential = status == Opportunity.Status.WON and line.line_set == LineSet.POTENTIAL
+        if won_potential and line.opportunity_id not in sold:
+            won.add(line, "won")
+    for sold_lines in sold.values():
+        for line in sold_lines:
             won.add(line, "won")
     demand = {key[1:]: kwh for key, kwh in account_totals.years.items() if key[0] == "demand"}
     won_years = {key[1:]: kwh for key, kwh in won.years.items()}

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wattwerk.customers",
     "wattwerk.sales",
     "wattwerk.processes",
+    "wattwerk.quotes",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,9 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
 # A worker that dies while sending leaves its claim; after this long another worker sends.
 OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))
+
+# Quotes: how long before a Bindefrist ends its owner is warned (once).
+QUOTE_EXPIRY_WARNING_HOURS = int(os.environ.get("QUOTE_EXPIRY_WARNING_HOURS", "48"))
 
 # Working days (deadlines, activity chains): "BDEW" (market communication) or a state code.
 WATTWERK_WORKING_DAYS = os.environ.get("WATTWERK_WORKING_DAYS", "BDEW")

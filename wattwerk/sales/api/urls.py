@@ -82,6 +82,7 @@ class LinesMixin:
     """``GET/POST …/<id>/lines/`` and ``PATCH/DELETE …/<id>/lines/<line id>/``."""
 
     line_serializer = LineSerializer
+    line_operations = operations  # add_line(parent=…), change_line(line=…), remove_line(line=…)
 
     def _line_values(self, request, partial: bool, instance=None) -> dict:
         serializer = self.line_serializer(
@@ -105,7 +106,7 @@ class LinesMixin:
         parent = self.get_object()
         values = self._line_values(request, partial=False)
         try:
-            line = operations.add_line(
+            line = self.line_operations.add_line(
                 parent=parent, values=values, acting_user=request.user, now=timezone.now()
             )
         except DjangoValidationError as error:
@@ -125,10 +126,12 @@ class LinesMixin:
             line = get_object_or_404(parent.lines.all(), pk=line_id)
             try:
                 if request.method == "DELETE":
-                    operations.remove_line(line=line, acting_user=request.user, now=timezone.now())
+                    self.line_operations.remove_line(
+                        line=line, acting_user=request.user, now=timezone.now()
+                    )
                     return Response(status=status.HTTP_204_NO_CONTENT)
                 values = self._line_values(request, partial=True, instance=line)
-                operations.change_line(
+                self.line_operations.change_line(
                     line=line, values=values, acting_user=request.user, now=timezone.now()
                 )
             except DjangoValidationError as error:

@@ -1,0 +1,547 @@
+"""Writes on quotes beyond the generic ones: lines, sending (activate), winning, losing,
+cancelling, revising, and the Bindefrist's consequences. Each is one transaction that keeps the
+quote's totals, the opportunity and the account opportunity right and writes the history.
+
+What closes what:
+
+- Winning a quote loses the other open quotes of its group ("durch Alternative ersetzt"). When no
+  other quote of the opportunity is still open, the opportunity is closed as won with it (its
+  process, if it has one, must allow that); the account opportunity's won volume then counts the
+  won quotes' lines instead of the opportunity's potential (see ``_won_quote_lines``).
+- Losing an opportunity loses its open quotes. Winning it directly is refused while it has sent
+  quotes and none of them is won (which one did the customer accept?); otherwise its remaining
+  drafts are cancelled and its remaining sent quotes lost.
+"""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from wattwerk.core import changelog, operations, outbox
+from wattwerk.core.querysets import Action
+from wattwerk.energy.periods import Period
+from wattwerk.sales import operations as sales_operations
+from wattwerk.sales import totals
+from wattwerk.sales.models import LineKind, LineSet, Opportunity
+
+from .models import Quote, QuoteGroup, QuoteLine, QuoteLineYear
+
+QUOTE_LINE_FIELDS = [
+    field.name
+    for field in QuoteLine._meta.get_fields()
+    if field.concrete and field.editable and field.name not in ("id", "quote")
+]
+# What an opportunity's line gives a new quote's line (the price becomes the Arbeitspreis).
+FROM_OPPORTUNITY = [name for name in sales_operations.LINE_FIELDS if name != "line_set"]
+# What may change on a quote once it is sent: who looks after it, and the notes.
+CHANGEABLE_AFTER_SENDING = {"owner", "owner_team", "note"}
+REPLACED_BY_ALTERNATIVE = "durch Alternative ersetzt"
+
+
+def _locked(quote: Quote, acting_user, action: str = Action.WRITE) -> Quote:
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    operations.require(quote, acting_user, action)
+    return quote
+
+
+def _log(quote: Quote, event: str, message: str, acting_user, now, data=None) -> None:
+    changelog.log_event(
+        instance=quote,
+        event=event,
+        message=message[:300],
+        data=data,
+        acting_user=acting_user,
+        now=now,
+    )
+
+
+def _check_draft(quote: Quote) -> None:
+    if quote.status != Quote.Status.DRAFT:
+        raise ValidationError(
+            _(
+                "Das Angebot %(quote)s ist %(status)s; nur Entwürfe werden geändert. "
+                "Für neue Preise oder eine neue Bindefrist eine Revision anlegen."
+            )
+            % {"quote": quote.reference, "status": quote.get_status_display()}
+        )
+
+
+def _save_line(line: QuoteLine) -> None:
+    """Validate and store a line with its quantity, amount and quantities per delivery year."""
+    line.full_clean(exclude=["quote"])
+    shares = line.compute()
+    line.save()
+    QuoteLineYear.objects.filter(line=line).delete()
+    QuoteLineYear.objects.bulk_create(
+        QuoteLineYear(
+            line=line,
+            quote_id=line.quote_id,
+            commodity_id=line.commodity_id,
+            balancing_area_id=line.balancing_area_id,
+            year=share.label,
+            kwh=share.quantity,
+        )
+        for share in shares
+    )
+
+
+def refresh(quote: Quote) -> None:
+    """The quote's sum and quantity over the delivery period, from its lines."""
+    sums = quote.lines.aggregate(eur=Sum("amount_eur"), kwh=Sum("period_kwh"))
+    values = {"total_eur": sums["eur"] or 0, "total_kwh": sums["kwh"] or 0}
+    Quote.objects.filter(pk=quote.pk).update(**values)
+    for name, value in values.items():
+        setattr(quote, name, value)
+
+
+def line_data(line: QuoteLine) -> dict:
+    return sales_operations.line_data(line, QUOTE_LINE_FIELDS)
+
+
+def add_line(*, parent: Quote, values: dict, acting_user, now: datetime) -> QuoteLine:
+    """A new line on a draft (``parent``: the quote, named as on leads and opportunities)."""
+    with transaction.atomic():
+        quote = _locked(parent, acting_user)
+        _check_draft(quote)
+        line = QuoteLine(**values, quote=quote)
+        _save_line(line)
+        refresh(quote)
+        _log(
+            quote,
+            "line_added",
+            _("Zeile hinzugefügt: %(line)s") % {"line": str(line)[:250]},
+            acting_user,
+            now,
+            line_data(line),
+        )
+    return line
+
+
+def change_line(*, line: QuoteLine, values: dict, acting_user, now: datetime) -> QuoteLine:
+    with transaction.atomic():
+        quote = _locked(line.quote, acting_user)
+        _check_draft(quote)
+        before = line_data(line)
+        for name, value in values.items():
+            setattr(line, name, value)
+        _save_line(line)
+        refresh(quote)
+        after = line_data(line)
+        changes = {
+            name: {"old": before.get(name), "new": after.get(name)}
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        }
+        if changes:
+            _log(
+                quote,
+                "line_changed",
+                _("Zeile geändert: %(line)s") % {"line": str(line)[:250]},
+                acting_user,
+                now,
+                changes,
+            )
+    return line
+
+
+def remove_line(*, line: QuoteLine, acting_user, now: datetime) -> None:
+    with transaction.atomic():
+        quote = _locked(line.quote, acting_user)
+        _check_draft(quote)
+        data, shown = line_data(line), str(line)
+        line.delete()
+        refresh(quote)
+        _log(
+            quote,
+            "line_removed",
+            _("Zeile entfernt: %(line)s") % {"line": shown[:250]},
+            acting_user,
+            now,
+            data,
+        )
+
+
+def _within_period(values: dict, period: Period | None) -> dict | None:
+    """An opportunity line's values for a quote over ``period``: its delivery period cut to
+    the quote's; None when they do not overlap."""
+    if period is None or values["kind"] != LineKind.ENERGY:
+        return values
+    start, end = values.get("active_from"), values.get("active_to")
+    if start is None or end is None:
+        return {**values, "active_from": period.active_from, "active_to": period.active_to}
+    start, end = max(start, period.active_from), min(end, period.active_to)
+    if end <= start:
+        return None
+    return {**values, "active_from": start, "active_to": end}
+
+
+def create_quote(
+    *,
+    quote: Quote,
+    acting_user,
+    now: datetime,
+    take_lines: bool = True,
+    period: Period | None = None,
+    alternative_to: Quote | None = None,
+) -> Quote:
+    """A new draft for an opportunity, with the opportunity's potential lines (cut to
+    ``period`` if given), as an alternative to another quote when ``alternative_to`` names
+    one (both then share a quote group)."""
+    with transaction.atomic():
+        if alternative_to is not None:
+            alternative_to = _locked(alternative_to, acting_user, Action.READ)
+            if alternative_to.opportunity_id != quote.opportunity_id:
+                raise ValidationError(
+                    {"alternative_to": _("Alternativen gehören zu derselben Verkaufschance.")}
+                )
+            if alternative_to.group_id is None:
+                group = QuoteGroup.objects.create(
+                    opportunity_id=quote.opportunity_id,
+                    name=_("Alternativen zu %(quote)s") % {"quote": alternative_to.reference},
+                )
+                alternative_to.group = group
+                operations.update_record(instance=alternative_to, acting_user=acting_user, now=now)
+            quote.group_id = alternative_to.group_id
+        operations.create_record(instance=quote, acting_user=acting_user, now=now)
+        if take_lines:
+            source = quote.opportunity.lines.filter(line_set=LineSet.POTENTIAL).order_by("pk")
+            for opportunity_line in source:
+                values = {name: getattr(opportunity_line, name) for name in FROM_OPPORTUNITY}
+                values = _within_period(values, period)
+                if values is not None:
+                    _save_line(QuoteLine(**values, quote=quote))
+            refresh(quote)
+    return quote
+
+
+def activate_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
+    """Send a draft: it becomes active (binding until its Bindefrist)."""
+    with transaction.atomic():
+        quote = _locked(quote, acting_user)
+        if quote.status != Quote.Status.DRAFT:
+            raise ValidationError(
+                _("Nur Entwürfe werden abgegeben; %(quote)s ist %(status)s.")
+                % {"quote": quote.reference, "status": quote.get_status_display()}
+            )
+        errors = {}
+        if not quote.lines.exists():
+            errors["lines"] = _("Ein Angebot ohne Zeilen wird nicht abgegeben.")
+        if quote.binding_until is None and not quote.indicative:
+            errors["binding_until"] = _("Ein verbindliches Angebot braucht eine Bindefrist.")
+        elif quote.binding_until is not None and quote.binding_until <= now:
+            errors["binding_until"] = _("Die Bindefrist liegt in der Vergangenheit.")
+        if quote.opportunity.status != Opportunity.Status.OPEN:
+            errors["opportunity"] = _("Die Verkaufschance ist bereits abgeschlossen.")
+        if errors:
+            raise ValidationError(errors)
+        Quote.objects.filter(pk=quote.pk).update(status=Quote.Status.ACTIVE, sent_at=now)
+        quote.status, quote.sent_at = Quote.Status.ACTIVE, now
+        _log(quote, "quote_sent", _("Abgegeben"), acting_user, now)
+    return quote
+
+
+def _close(quote: Quote, status: str, reason: str, event: str, message: str, acting_user, now):
+    Quote.objects.filter(pk=quote.pk).update(status=status, lost_reason=reason, decided_at=now)
+    quote.status, quote.lost_reason, quote.decided_at = status, reason, now
+    _log(quote, event, message, acting_user, now)
+
+
+def _lose(quote: Quote, reason: str, acting_user, now) -> None:
+    _close(
+        quote,
+        Quote.Status.LOST,
+        reason[:200],
+        "quote_lost",
+        _("Verloren: %(reason)s") % {"reason": reason},
+        acting_user,
+        now,
+    )
+
+
+def win_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
+    """The customer accepted the quote. Refused for anything but a sent quote within its
+    Bindefrist."""
+    with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=quote.opportunity_id)
+        quote = _locked(quote, acting_user)
+        if quote.is_past_binding(now) or quote.status == Quote.Status.EXPIRED:
+            raise ValidationError(
+                _(
+                    "Die Bindefrist von %(quote)s ist am %(moment)s abgelaufen; ein abgelaufenes "
+                    "Angebot kann nicht gewonnen werden. Bitte eine Revision mit neuer "
+                    "Bindefrist anlegen."
+                )
+                % {"quote": quote.reference, "moment": moment(quote.binding_until)}
+            )
+        if quote.status != Quote.Status.ACTIVE:
+            raise ValidationError(
+                _("Nur abgegebene Angebote werden gewonnen; %(quote)s ist %(status)s.")
+                % {"quote": quote.reference, "status": quote.get_status_display()}
+            )
+        if opportunity.status == Opportunity.Status.LOST:
+            raise ValidationError(_("Die Verkaufschance ist verloren."))
+        _close(quote, Quote.Status.WON, "", "quote_won", _("Gewonnen"), acting_user, now)
+        if quote.group_id:
+            siblings = Quote.objects.filter(group_id=quote.group_id).exclude(pk=quote.pk)
+            for sibling in siblings.open(now).select_for_update():
+                _lose(sibling, REPLACED_BY_ALTERNATIVE, acting_user, now)
+        others_open = opportunity.quotes.open(now).exclude(pk=quote.pk).exists()
+        if opportunity.status == Opportunity.Status.OPEN and not others_open:
+            sales_operations.close_opportunity(
+                opportunity=opportunity, won=True, acting_user=acting_user, now=now
+            )
+        else:
+            totals.refresh_account(opportunity.account)
+    return quote
+
+
+def lose_quote(*, quote: Quote, reason: str, acting_user, now: datetime) -> Quote:
+    with transaction.atomic():
+        quote = _locked(quote, acting_user)
+        if not reason.strip():
+            raise ValidationError({"reason": _("Bitte einen Verlustgrund angeben.")})
+        if quote.status not in (Quote.Status.ACTIVE, Quote.Status.EXPIRED):
+            raise ValidationError(
+                _("Nur abgegebene Angebote gehen verloren; %(quote)s ist %(status)s.")
+                % {"quote": quote.reference, "status": quote.get_status_display()}
+            )
+        _lose(quote, reason.strip(), acting_user, now)
+    return quote
+
+
+def cancel_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
+    """Withdraw a draft or a sent quote."""
+    with transaction.atomic():
+        quote = _locked(quote, acting_user)
+        if quote.status not in Quote.OPEN:
+            raise ValidationError(
+                _("Nur offene Angebote werden storniert; %(quote)s ist %(status)s.")
+                % {"quote": quote.reference, "status": quote.get_status_display()}
+            )
+        _close(
+            quote, Quote.Status.CANCELLED, "", "quote_cancelled", _("Storniert"), acting_user, now
+        )
+    return quote
+
+
+REVISABLE = (Quote.Status.ACTIVE, Quote.Status.EXPIRED, Quote.Status.LOST)
+
+
+def revise_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
+    """A new draft revision under the same number with every line copied; the quote revised
+    becomes "überarbeitet"."""
+    with transaction.atomic():
+        quote = _locked(quote, acting_user)
+        if quote.status not in REVISABLE:
+            raise ValidationError(
+                _(
+                    "Abgegebene, abgelaufene oder verlorene Angebote werden überarbeitet; "
+                    "%(quote)s ist %(status)s."
+                )
+                % {"quote": quote.reference, "status": quote.get_status_display()}
+            )
+        if quote.opportunity.status != Opportunity.Status.OPEN:
+            raise ValidationError(_("Die Verkaufschance ist bereits abgeschlossen."))
+        latest = Quote.objects.filter(number=quote.number).order_by("-revision").first()
+        if latest.pk != quote.pk:
+            raise ValidationError(
+                _("Es gibt schon eine neuere Revision: %(quote)s.") % {"quote": latest.reference}
+            )
+        lines = list(quote.lines.order_by("pk"))
+        fields = {
+            name: getattr(quote, name)
+            for name in (
+                "name",
+                "opportunity",
+                "contact",
+                "binding_until",
+                "indicative",
+                "group",
+                "payment_terms",
+                "note",
+                "owner",
+                "owner_team",
+            )
+        }
+        if fields["binding_until"] is not None and fields["binding_until"] <= now:
+            fields["binding_until"] = None  # a new Bindefrist is given before sending
+        _close(
+            quote,
+            Quote.Status.REVISED,
+            quote.lost_reason,
+            "quote_revised",
+            _("Überarbeitet: Revision %(revision)d angelegt") % {"revision": quote.revision + 1},
+            acting_user,
+            now,
+        )
+        revision = Quote(**fields, number=quote.number, revision=quote.revision + 1)
+        operations.create_record(instance=revision, acting_user=acting_user, now=now)
+        for line in lines:
+            values = {name: getattr(line, name) for name in QUOTE_LINE_FIELDS}
+            _save_line(QuoteLine(**values, quote=revision))
+        refresh(revision)
+    return revision
+
+
+def moment(value: datetime | None) -> str:
+    """A moment as Germans read it, in the supplier's time zone: 27.11.2026, 17:00 MEZ."""
+    if value is None:
+        return "–"
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} {local.tzname()}"
+
+
+def expire_due(*, now: datetime) -> int:
+    """Persist what reading already shows: sent quotes past their Bindefrist become expired,
+    with a history entry. Idempotent."""
+    expired = 0
+    due = Quote.objects.filter(status=Quote.Status.ACTIVE, binding_until__lt=now)
+    for pk in due.values_list("pk", flat=True).order_by("pk"):
+        with transaction.atomic():
+            updated = Quote.objects.filter(
+                pk=pk, status=Quote.Status.ACTIVE, binding_until__lt=now
+            ).update(status=Quote.Status.EXPIRED)
+            if updated:
+                quote = Quote.objects.get(pk=pk)
+                _log(
+                    quote,
+                    "quote_expired",
+                    _("Bindefrist abgelaufen (%(moment)s)")
+                    % {"moment": moment(quote.binding_until)},
+                    None,
+                    now,
+                )
+                expired += 1
+    return expired
+
+
+def warning_lead() -> timedelta:
+    return timedelta(hours=settings.QUOTE_EXPIRY_WARNING_HOURS)
+
+
+def warn_expiring(*, now: datetime) -> int:
+    """Tell each owner once that a sent quote's Bindefrist ends within the warning time."""
+    warned = 0
+    due = Quote.objects.filter(
+        status=Quote.Status.ACTIVE,
+        binding_until__gte=now,
+        binding_until__lte=now + warning_lead(),
+        expiry_warned_at__isnull=True,
+    )
+    for pk in due.values_list("pk", flat=True).order_by("pk"):
+        with transaction.atomic():
+            claimed = Quote.objects.filter(pk=pk, expiry_warned_at__isnull=True).update(
+                expiry_warned_at=now
+            )
+            if not claimed:
+                continue  # another worker warned first
+            quote = Quote.objects.select_related("owner", "account").get(pk=pk)
+            recipients = [quote.owner.email] if quote.owner_id and quote.owner.email else []
+            if recipients:
+                outbox.queue_email(
+                    recipients=recipients,
+                    subject=_("Bindefrist endet bald: %(quote)s") % {"quote": quote},
+                    body=_(
+                        "Die Bindefrist des Angebots %(quote)s für %(account)s endet am "
+                        "%(moment)s.\n\n%(url)s"
+                    )
+                    % {
+                        "quote": quote,
+                        "account": quote.account,
+                        "moment": moment(quote.binding_until),
+                        "url": settings.SITE_URL + quote.get_absolute_url(),
+                    },
+                    now=now,
+                )
+            warned += 1
+    return warned
+
+
+@operations.after_write(Quote)
+def _quote_written(quote: Quote, *, stored, deleted: bool, **context) -> None:
+    """A new quote belongs to an open opportunity; a sent one changes only by revising."""
+    if deleted:
+        return
+    if stored is None:
+        if quote.opportunity.status != Opportunity.Status.OPEN:
+            raise ValidationError(
+                {"opportunity": _("Die Verkaufschance ist bereits abgeschlossen.")}
+            )
+        return
+    if stored.status == Quote.Status.DRAFT:
+        return
+    changed = [
+        field.verbose_name
+        for field in Quote._meta.concrete_fields
+        if field.editable
+        and field.name not in CHANGEABLE_AFTER_SENDING
+        and getattr(stored, field.attname) != getattr(quote, field.attname)
+    ]
+    if changed:
+        raise ValidationError(
+            _(
+                "Das Angebot %(quote)s ist %(status)s; %(fields)s ändern sich nur mit einer "
+                "neuen Revision."
+            )
+            % {
+                "quote": stored.reference,
+                "status": stored.get_status_display(),
+                "fields": ", ".join(str(name) for name in changed),
+            }
+        )
+
+
+@operations.after_event(Opportunity)
+def _opportunity_closing(opportunity: Opportunity, *, event: str, acting_user, now) -> None:
+    """The opportunity's open quotes follow its end, none left dangling."""
+    if event not in ("won", "lost"):
+        return
+    quotes = opportunity.quotes.select_for_update()
+    open_quotes = list(quotes.open(now).order_by("pk"))
+    if event == "lost":
+        for quote in open_quotes:
+            _lose(quote, _("Verkaufschance verloren"), acting_user, now)
+        return
+    sent = [quote for quote in open_quotes if quote.status == Quote.Status.ACTIVE]
+    if sent and not quotes.filter(status=Quote.Status.WON).exists():
+        raise ValidationError(
+            _(
+                "Die Verkaufschance hat abgegebene Angebote (%(quotes)s). Bitte das angenommene "
+                "Angebot als gewonnen markieren; die Verkaufschance folgt."
+            )
+            % {"quotes": ", ".join(quote.reference for quote in sent)}
+        )
+    for quote in open_quotes:
+        if quote.status == Quote.Status.DRAFT:
+            _close(
+                quote,
+                Quote.Status.CANCELLED,
+                "",
+                "quote_cancelled",
+                _("Storniert"),
+                acting_user,
+                now,
+            )
+        else:
+            _lose(quote, _("Verkaufschance mit einem anderen Angebot gewonnen"), acting_user, now)
+
+
+@totals.won_lines_from
+def _won_quote_lines(account) -> dict:
+    """What the won opportunities of an account sold, where they sold it by quote: the lines
+    of their won quotes."""
+    sold = defaultdict(list)
+    lines = QuoteLine.objects.filter(
+        quote__account=account,
+        quote__status=Quote.Status.WON,
+        quote__opportunity__status=Opportunity.Status.WON,
+    ).select_related("commodity", "quote")
+    for line in lines:
+        sold[line.quote.opportunity_id].append(line)
+    return sold
