@@ -469,7 +469,8 @@ def _quote_written(quote: Quote, *, stored, deleted: bool, **context) -> None:
     if deleted:
         return
     if stored is None:
-        if quote.opportunity.status != Opportunity.Status.OPEN:
+        opportunity = Opportunity.objects.filter(pk=quote.opportunity_id)
+        if not opportunity.filter(status=Opportunity.Status.OPEN).exists():
             raise ValidationError(
                 {"opportunity": _("Die Verkaufschance ist bereits abgeschlossen.")}
             )

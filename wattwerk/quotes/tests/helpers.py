@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from wattwerk.access.tests.factories import UserFactory
-from wattwerk.sales import operations as sales_operations
 from wattwerk.core import operations as core_operations
 from wattwerk.customers.tests.factories import AccountFactory
+from wattwerk.sales import operations as sales_operations
 from wattwerk.sales.models import Opportunity
 from wattwerk.sales.tests.factories import energy
 
