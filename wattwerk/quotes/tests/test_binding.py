@@ -68,7 +68,8 @@ def test_an_expired_quote_cannot_be_won_even_before_any_task_ran(api_client, now
     api_client.force_authenticate(owner)
     refused = api_client.post(f"/api/v1/quotes/{quote.pk}/win/")
     assert refused.status_code == 400
-    assert "Bindefrist" in str(refused.json()) and "Revision" in str(refused.json())
+    assert "Bindefrist" in str(refused.json())
+    assert "Revision" in str(refused.json())
     assert Quote.objects.get(pk=quote.pk).stored_status == "active"
     assert Opportunity.objects.get(pk=quote.opportunity_id).status == "open"
 
