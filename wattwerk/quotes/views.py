@@ -164,9 +164,7 @@ class DecideView(QuoteView):
             else:
                 raise ValidationError(_("Unbekannte Aktion."))
         except ValidationError as error:
-            form = ReasonForm()
-            _operation_errors(form, error)
-            return self.tab("decide", 422, object=quote, form=form, now=now)
+            return self.tab("decide", 422, object=quote, form=form, errors=error.messages, now=now)
         messages.success(
             request,
             _("Angebot %(quote)s: %(status)s.")
