@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: uv-bootstrap help install install-prod demo test lint lint-fix check-migrations pytest browser-deps lock vendor messages clean
+.PHONY: uv-bootstrap help install install-prod demo test lint lint-fix check-migrations pytest browser-deps pdf-deps lock vendor messages clean
 
 help:
 	@echo "make demo   - install, migrate, load demo data, run web server and worker (Ctrl-C stops both)"
@@ -38,7 +38,7 @@ lock: uv-bootstrap
 	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.12 -q -o requirements.lock
 	$(UV) pip compile pyproject.toml --group test --group lint --generate-hashes --python-version 3.12 -q -o requirements-dev.lock
 
-demo: install
+demo: install pdf-deps
 	@mkdir -p var
 	$(BIN)/wattwerk migrate --noinput
 	$(BIN)/wattwerk load_demo
@@ -54,6 +54,15 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# WeasyPrint (quote documents) renders with Pango and subsets fonts with HarfBuzz; DejaVu is the font.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	@/sbin/ldconfig -p | grep -q libharfbuzz-subset.so.0 && /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 \
+	  && test -d /usr/share/fonts/truetype/dejavu || { \
+	  echo "Installing Debian's Pango, HarfBuzz and DejaVu fonts for the PDF documents"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_LIBS) >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -66,7 +75,7 @@ lint-fix: install
 check-migrations: install
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=wattwerk.settings.test $(BIN)/wattwerk makemigrations --check --dry-run
 
-pytest: install browser-deps
+pytest: install browser-deps pdf-deps
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== again on $${DATABASE_URL%%://*} (DATABASE_URL) =="; \

@@ -288,6 +288,23 @@ class OutboxEmail(models.Model):
         return f"<outbox-{self.pk}@{domain}>"
 
 
+class OutboxAttachment(models.Model):
+    """A file sent with an outbox e-mail (a quote's PDF, say), stored with it until it left."""
+
+    email = models.ForeignKey(OutboxEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    mimetype = models.CharField(_("Dateityp"), max_length=100)
+    content = models.BinaryField(_("Inhalt"))
+
+    class Meta:
+        verbose_name = _("Anhang")
+        verbose_name_plural = _("Anhänge")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class SavedView(models.Model):
     """A list as one user saved it under a name: filters, search and sort (the query string)
     and the columns shown."""

@@ -17,7 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 
-from .models import OutboxEmail
+from .models import OutboxAttachment, OutboxEmail
 
 
 def claim_duration() -> timedelta:
@@ -26,9 +26,16 @@ def claim_duration() -> timedelta:
 
 
 def queue_email(
-    *, recipients: list[str], subject: str, body: str, now: datetime, html_body: str = ""
+    *,
+    recipients: list[str],
+    subject: str,
+    body: str,
+    now: datetime,
+    html_body: str = "",
+    attachments: list[tuple[str, bytes, str]] = (),
 ) -> OutboxEmail:
-    """Put an e-mail into the outbox; it leaves once the surrounding transaction commits."""
+    """Put an e-mail into the outbox; it leaves once the surrounding transaction commits.
+    ``attachments``: (file name, content, MIME type) each."""
     from .tasks import deliver_email
 
     email = OutboxEmail.objects.create(
@@ -38,6 +45,10 @@ def queue_email(
         body=body,
         html_body=html_body,
         next_attempt_at=now,
+    )
+    OutboxAttachment.objects.bulk_create(
+        OutboxAttachment(email=email, filename=name, content=content, mimetype=mimetype)
+        for name, content, mimetype in attachments
     )
     transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
     return email
@@ -87,6 +98,8 @@ def deliver(email_id: int, *, now: datetime, connection=None) -> str:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     try:
         message.send()
     except Exception as error:

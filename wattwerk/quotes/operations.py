@@ -17,12 +17,14 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from wattwerk.activities import operations as activity_operations
+from wattwerk.activities.models import Activity
 from wattwerk.core import changelog, operations, outbox
 from wattwerk.core.querysets import Action
 from wattwerk.energy.periods import Period
@@ -30,6 +32,7 @@ from wattwerk.sales import operations as sales_operations
 from wattwerk.sales import totals
 from wattwerk.sales.models import LineKind, LineSet, Opportunity
 
+from . import documents
 from .models import Quote, QuoteGroup, QuoteLine, QuoteLineYear
 
 QUOTE_LINE_FIELDS = [
@@ -277,7 +280,7 @@ def win_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
                     "Angebot kann nicht gewonnen werden. Bitte eine Revision mit neuer "
                     "Bindefrist anlegen."
                 )
-                % {"quote": quote.reference, "moment": moment(quote.binding_until)}
+                % {"quote": quote.reference, "moment": documents.moment(quote.binding_until)}
             )
         if quote.status != Quote.Status.ACTIVE:
             raise ValidationError(
@@ -389,12 +392,69 @@ def revise_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
     return revision
 
 
-def moment(value: datetime | None) -> str:
-    """A moment as Germans read it, in the supplier's time zone: 27.11.2026, 17:00 MEZ."""
-    if value is None:
-        return "–"
-    local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} {local.tzname()}"
+def send_quote(*, quote: Quote, acting_user, now: datetime, recipient: str = "") -> Quote:
+    """Send the quote's PDF to its contact (or ``recipient``) through the outbox, and note it
+    as a completed e-mail activity on the quote. A draft is given (activated) on the way."""
+    with transaction.atomic():
+        quote = _locked(quote, acting_user)
+        to = recipient.strip() or (quote.contact.email if quote.contact_id else "")
+        if not to:
+            raise ValidationError(
+                {
+                    "recipient": _(
+                        "Der Ansprechpartner hat keine E-Mail-Adresse; bitte eine angeben."
+                    )
+                }
+            )
+        if quote.status == Quote.Status.DRAFT:
+            quote = activate_quote(quote=quote, acting_user=acting_user, now=now)
+        elif quote.status != Quote.Status.ACTIVE:
+            raise ValidationError(
+                _("Nur abgegebene Angebote werden versandt; %(quote)s ist %(status)s.")
+                % {"quote": quote.reference, "status": quote.get_status_display()}
+            )
+        subject = _("Ihr Angebot %(quote)s") % {"quote": quote}
+        pdf = (documents.filename(quote), documents.render_pdf(quote, now), documents.PDF)
+        outbox.queue_email(
+            recipients=[to],
+            subject=subject,
+            body=_(
+                "Guten Tag,\n\nanbei erhalten Sie unser Angebot %(quote)s. Die Preise gelten bis "
+                "%(moment)s.\n\nMit freundlichen Grüßen\n%(supplier)s"
+            )
+            % {
+                "quote": quote.reference,
+                "moment": documents.moment(quote.binding_until),
+                "supplier": settings.SUPPLIER["name"],
+            },
+            attachments=[pdf],
+            now=now,
+        )
+        activity = operations.create_record(
+            instance=Activity(
+                kind=Activity.Kind.EMAIL,
+                subject=subject[:200],
+                description=_("An %(to)s, mit %(file)s") % {"to": to, "file": pdf[0]},
+                regarding_type=ContentType.objects.get_for_model(Quote),
+                regarding_id=quote.pk,
+                start=now,
+                due=now,
+                owner=quote.owner if quote.owner_id else None,
+                owner_team=quote.owner_team if quote.owner_team_id else None,
+            ),
+            acting_user=acting_user,
+            now=now,
+            many_to_many={"contacts": [quote.contact] if quote.contact_id else []},
+        )
+        activity_operations.complete_activity(activity=activity, acting_user=acting_user, now=now)
+        _log(
+            quote,
+            "quote_emailed",
+            _("Per E-Mail versandt an %(to)s") % {"to": to},
+            acting_user,
+            now,
+        )
+    return quote
 
 
 def expire_due(*, now: datetime) -> int:
@@ -413,7 +473,7 @@ def expire_due(*, now: datetime) -> int:
                     quote,
                     "quote_expired",
                     _("Bindefrist abgelaufen (%(moment)s)")
-                    % {"moment": moment(quote.binding_until)},
+                    % {"moment": documents.moment(quote.binding_until)},
                     None,
                     now,
                 )
@@ -454,7 +514,7 @@ def warn_expiring(*, now: datetime) -> int:
                     % {
                         "quote": quote,
                         "account": quote.account,
-                        "moment": moment(quote.binding_until),
+                        "moment": documents.moment(quote.binding_until),
                         "url": settings.SITE_URL + quote.get_absolute_url(),
                     },
                     now=now,

@@ -12,6 +12,8 @@ urlpatterns = [
         name="quotes_line_remove",
     ),
     path("quotes/<int:pk>/decide/", views.DecideView.as_view(), name="quotes_decide"),
+    path("quotes/<int:pk>/document.pdf", views.DocumentView.as_view(), name="quotes_document"),
+    path("quotes/<int:pk>/send/", views.SendView.as_view(), name="quotes_send"),
     path("quotes/<int:pk>/revisions/", views.RevisionsView.as_view(), name="quotes_revisions"),
     path(
         "opportunities/<int:pk>/quotes/",

@@ -19,7 +19,7 @@ from wattwerk.energy.periods import Period
 from wattwerk.sales.models import Opportunity
 from wattwerk.sales.views import DATE
 
-from . import operations, queries
+from . import documents, operations, queries
 from .models import Quote, QuoteLine
 
 
@@ -120,6 +120,43 @@ class RemoveLineView(LinesView):
             messages.error(request, " ".join(error.messages))
         quote.refresh_from_db()
         return self.render_tab(quote)
+
+
+class DocumentView(QuoteView):
+    """The quote as a German PDF on the letterhead (GET), or sent to the contact (POST)."""
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        quote = self.get_object(Action.READ)
+        response = HttpResponse(documents.render_pdf(quote, timezone.now()), documents.PDF)
+        response["Content-Disposition"] = f'inline; filename="{documents.filename(quote)}"'
+        return response
+
+
+class SendView(QuoteView):
+    template_name = "quotes/decide.html"
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        quote = self.get_object(Action.WRITE)
+        try:
+            quote = operations.send_quote(
+                quote=quote,
+                recipient=request.POST.get("recipient", ""),
+                acting_user=request.user,
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            return self.tab(
+                "decide",
+                422,
+                object=quote,
+                form=ReasonForm(),
+                errors=error.messages,
+                now=timezone.now(),
+            )
+        messages.success(
+            request, _("Angebot %(quote)s per E-Mail versandt.") % {"quote": quote.reference}
+        )
+        return redirect("quotes_decide", pk=quote.pk)
 
 
 class ReasonForm(forms.Form):

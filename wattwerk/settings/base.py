@@ -215,8 +215,22 @@ OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"
 # A worker that dies while sending leaves its claim; after this long another worker sends.
 OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))
 
-# Quotes: how long before a Bindefrist ends its owner is warned (once).
+# Quotes: how long before a Bindefrist ends its owner is warned (once), and the supplier's
+# letterhead on quote documents (WATTWERK_SUPPLIER_NAME, …_STREET, …, …_FOOTER).
 QUOTE_EXPIRY_WARNING_HOURS = int(os.environ.get("QUOTE_EXPIRY_WARNING_HOURS", "48"))
+SUPPLIER = {
+    key: os.environ.get(f"WATTWERK_SUPPLIER_{key.upper()}", default)
+    for key, default in {
+        "name": "Stadtwerke Musterstadt GmbH",
+        "street": "Energieweg 1",
+        "city": "12345 Musterstadt",
+        "phone": "+49 30 1234567-0",
+        "email": "vertrieb@stadtwerke-musterstadt.example",
+        "web": "www.stadtwerke-musterstadt.example",
+        "footer": "Geschäftsführung: Erika Beispiel · Amtsgericht Musterstadt HRB 12345 · "
+        "USt-IdNr. DE123456789",
+    }.items()
+}
 
 # Working days (deadlines, activity chains): "BDEW" (market communication) or a state code.
 WATTWERK_WORKING_DAYS = os.environ.get("WATTWERK_WORKING_DAYS", "BDEW")
@@ -283,5 +297,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and the font subsetter narrate every step of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

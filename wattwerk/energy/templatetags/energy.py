@@ -28,3 +28,14 @@ def quantity(value, unit: str):
     """Any figure with its unit, German grouping and one decimal: "750,0 kW"."""
     number = _decimal(value)
     return "" if number is None else format_quantity(number, unit)
+
+
+@register.filter
+def price(value, unit: str = ""):
+    """A price with the decimals it has, at least two and at most four: "11,85", "11,8512"."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    places = min(max(2, -number.normalize().as_tuple().exponent), 4)
+    shown = format_quantity(number, unit, places)
+    return shown if unit else shown.rstrip("\N{NO-BREAK SPACE}")

@@ -2,6 +2,7 @@
 creating one from an opportunity's potential, and quote groups."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,7 +17,7 @@ from wattwerk.energy.periods import Period
 from wattwerk.sales.api.urls import LineSerializer, LinesMixin, ReasonSerializer, _django_errors
 from wattwerk.sales.models import Opportunity
 
-from .. import operations, queries
+from .. import documents, operations, queries
 from ..forms import QUOTE_DERIVED, QUOTE_FIELDS
 from ..models import Quote, QuoteGroup, QuoteLine
 
@@ -73,6 +74,12 @@ class FromOpportunitySerializer(serializers.Serializer):
                 {"delivery_to": "Das Lieferende muss nach dem Lieferbeginn liegen."}
             )
         return data
+
+
+class SendSerializer(serializers.Serializer):
+    recipient = serializers.EmailField(
+        required=False, allow_blank=True, help_text="leer: die E-Mail-Adresse des Ansprechpartners"
+    )
 
 
 class ComparisonSerializer(serializers.Serializer):
@@ -142,6 +149,26 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
         response = self._act(request, operations.revise_quote)
         response.status_code = status.HTTP_201_CREATED
         return response
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @record_action(methods=["get"], object_action=Action.READ, url_path="pdf")
+    def pdf(self, request, *args, **kwargs):
+        """The quote as a German PDF on the supplier's letterhead."""
+        quote = self.get_object()
+        response = HttpResponse(documents.render_pdf(quote, timezone.now()), documents.PDF)
+        response["Content-Disposition"] = f'inline; filename="{documents.filename(quote)}"'
+        return response
+
+    @extend_schema(request=SendSerializer, responses=QuoteSerializer)
+    @record_action(object_action=Action.WRITE)
+    def send(self, request, *args, **kwargs):
+        """Send the PDF by e-mail (to the contact unless ``recipient`` is given) through the
+        outbox, noted as an e-mail activity; a draft is given on the way."""
+        data = SendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(
+            request, operations.send_quote, recipient=data.validated_data.get("recipient", "")
+        )
 
     @extend_schema(responses=ComparisonSerializer)
     @record_action(methods=["get"], object_action=Action.READ, url_path=r"compare/(?P<other>\d+)")

@@ -21,6 +21,7 @@ SALES = [
         ("quotes", "quote"),
         ("energy", "commodity"),
         ("energy", "deliverypoint"),
+        ("activities", "activity"),
     )
     for verb in ("view", "add", "change")
 ]
