@@ -42,8 +42,9 @@ QUOTE_LINE_FIELDS = [
 ]
 # What an opportunity's line gives a new quote's line (the price becomes the Arbeitspreis).
 FROM_OPPORTUNITY = [name for name in sales_operations.LINE_FIELDS if name != "line_set"]
-# What may change on a quote once it is sent: who looks after it, and the notes.
-CHANGEABLE_AFTER_SENDING = {"owner", "owner_team", "note"}
+# What may change on a quote once it is sent: who looks after it, the notes, and its group (an
+# alternative may be offered later: the combined quote after the yearly ones).
+CHANGEABLE_AFTER_SENDING = {"owner", "owner_team", "note", "group"}
 REPLACED_BY_ALTERNATIVE = "durch Alternative ersetzt"
 
 

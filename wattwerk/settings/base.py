@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wattwerk.sales",
     "wattwerk.processes",
     "wattwerk.quotes",
+    "wattwerk.reports",
 ]
 
 MIDDLEWARE = [
