@@ -298,11 +298,6 @@ class RecordDeleteView(RecordView):
         return redirect(reverse(self.record_type.url_name("list")))
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """The start page: a dashboard frame that later features fill."""
-    return render(request, "core/home.html", {})
-
-
 @login_not_required
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:

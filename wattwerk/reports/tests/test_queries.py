@@ -128,7 +128,7 @@ def test_a_user_sees_only_the_quotes_they_may_read(now):
 
 def test_hit_rate_counts_expired_as_decided_and_revisions_not(now):
     owner = salesperson()
-    _opportunity, yearly, combined = seed_group(owner, now)
+    _opportunity, _yearly, combined = seed_group(owner, now)
     operations.win_quote(quote=combined, acting_user=owner, now=now)
 
     rate = queries.hit_rate(owner, now)
@@ -162,6 +162,6 @@ def test_every_report_runs_a_fixed_number_of_queries(now):
     few = [count_queries(report) for report in reports]
     for _ in range(3):
         seed_group(owner, now)
-    opportunity, _yearly, combined = seed_group(owner, now)
+    _opportunity, _yearly, combined = seed_group(owner, now)
     operations.win_quote(quote=combined, acting_user=owner, now=now)
     assert [count_queries(report) for report in reports] == few
