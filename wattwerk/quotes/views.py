@@ -207,7 +207,7 @@ class DecideView(QuoteView):
             _("Angebot %(quote)s: %(status)s.")
             % {"quote": result.reference, "status": result.get_status_display()},
         )
-        return redirect(result.get_absolute_url())
+        return redirect("quotes_decide", pk=result.pk)
 
 
 class RevisionsView(QuoteView):

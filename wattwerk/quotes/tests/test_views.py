@@ -115,7 +115,7 @@ def test_send_lose_with_reason_and_revise_through_the_page(client, seller, now):
     assert client.post(url, {"action": "lose", "reason": "Preis"}).status_code == 302
     response = client.post(url, {"action": "revise"})
     revision = Quote.objects.get(revision=2)
-    assert response.url == revision.get_absolute_url()
+    assert response.url == reverse("quotes_decide", args=[revision.pk])
     page = client.get(reverse("quotes_revisions", args=[revision.pk])).content.decode()
     assert quote.number in page
     assert 'id="comparison"' in page
