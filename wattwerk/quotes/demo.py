@@ -29,7 +29,6 @@ def _quote(opportunity, name, now, *, days=5, sent=True, **options) -> Quote:
         quote=Quote(
             name=name,
             opportunity=opportunity,
-            contact=opportunity.contact,
             binding_until=_noon(now, days),
             payment_terms="14 Tage netto, Abschlag monatlich",
             indicative=options.pop("indicative", False),

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -30,12 +30,11 @@ from wattwerk.customers.models import ENERGY_PLACES, MONEY_PLACES, Account, Cont
 from wattwerk.energy.models import BalancingArea, Commodity
 from wattwerk.energy.periods import Period
 from wattwerk.sales.models import (
-    MAX_PRICE_CT_KWH,
-    PRICE_TOO_HIGH,
     Line,
     LineKind,
     Opportunity,
     cents,
+    working_price_field,
 )
 
 NUMBER_PREFIX = "AN"
@@ -281,17 +280,7 @@ class QuoteLine(Line):
 
     line_set = None  # a quote offers; potential and demand are the opportunity's
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
-    price_ct_kwh = models.DecimalField(
-        _("Arbeitspreis (ct/kWh)"),
-        max_digits=9,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(0),
-            MaxValueValidator(MAX_PRICE_CT_KWH, PRICE_TOO_HIGH),
-        ],
-    )
+    price_ct_kwh = working_price_field(_("Arbeitspreis (ct/kWh)"))
     base_price_eur_month = models.DecimalField(
         _("Grundpreis (EUR/Monat)"),
         null=True,

@@ -136,12 +136,7 @@ def change_line(*, line: QuoteLine, values: dict, acting_user, now: datetime) ->
             setattr(line, name, value)
         _save_line(line)
         refresh(quote)
-        after = line_data(line)
-        changes = {
-            name: {"old": before.get(name), "new": after.get(name)}
-            for name in sorted(set(before) | set(after))
-            if before.get(name) != after.get(name)
-        }
+        changes = sales_operations.line_changes(before, line_data(line))
         if changes:
             _log(
                 quote,
@@ -196,8 +191,10 @@ def create_quote(
 ) -> Quote:
     """A new draft for an opportunity, with the opportunity's potential lines (cut to
     ``period`` if given), as an alternative to another quote when ``alternative_to`` names
-    one (both then share a quote group)."""
+    one (both then share a quote group). Without a contact, the opportunity's is taken."""
     with transaction.atomic():
+        if quote.contact_id is None and quote.opportunity.contact_id:
+            quote.contact = quote.opportunity.contact
         if alternative_to is not None:
             alternative_to = _locked(alternative_to, acting_user, Action.READ)
             if alternative_to.opportunity_id != quote.opportunity_id:

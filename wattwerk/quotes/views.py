@@ -327,7 +327,6 @@ class OpportunityQuotesView(RecordView):
                 quote=Quote(
                     name=data["name"],
                     opportunity=opportunity,
-                    contact=opportunity.contact,
                     binding_until=data["binding_until"],
                     indicative=data["indicative"],
                 ),

@@ -160,6 +160,13 @@ def pipeline(user, by: str = "stage", opportunities=None) -> Table:
     return table
 
 
+def percent(part, whole) -> Decimal | None:
+    """``part`` of ``whole`` in percent, to one decimal; None without a whole."""
+    if not whole:
+        return None
+    return (Decimal(100) * Decimal(part or 0) / Decimal(whole)).quantize(Decimal("0.1"))
+
+
 def _sum_rows(table: Table, label: str) -> dict:
     totals = {table.columns[0].key: label}
     for column in table.columns[1:]:
@@ -270,9 +277,6 @@ def won_against_demand(user) -> Table:
         % {"count": ACCOUNT_ROWS},
     )
 
-    def share(won, demand):
-        return (Decimal(100) * won / demand).quantize(Decimal("0.1")) if demand else None
-
     for row in rows:
         table.rows.append(
             {
@@ -280,7 +284,7 @@ def won_against_demand(user) -> Table:
                 "demand_mwh": _mwh(row["demand_kwh"]),
                 "won_mwh": _mwh(row["won_kwh"]),
                 "remaining_mwh": _mwh(row["remaining_kwh"]),
-                "share": share(row["won_kwh"], row["demand_kwh"]),
+                "share": percent(row["won_kwh"], row["demand_kwh"]),
             }
         )
     table.totals = {
@@ -288,7 +292,7 @@ def won_against_demand(user) -> Table:
         "demand_mwh": _mwh(sums["demand"]),
         "won_mwh": _mwh(sums["won"]),
         "remaining_mwh": _mwh(sums["remaining"]),
-        "share": share(sums["won"] or 0, sums["demand"] or 0),
+        "share": percent(sums["won"] or 0, sums["demand"] or 0),
     }
     return table
 
@@ -334,28 +338,21 @@ def hit_rate(user, now: datetime) -> Table:
         ),
     )
 
-    def rate(part, whole):
-        return (
-            (Decimal(100) * Decimal(part or 0) / Decimal(whole)).quantize(Decimal("0.1"))
-            if whole
-            else None
-        )
-
     for row in rows:
         table.rows.append(
             {
                 "owner": " ".join(part for part in (row["first"], row["person"]) if part) or "–",
                 "decided": row["decided"],
                 "won": row["won"],
-                "rate": rate(row["won"], row["decided"]),
+                "rate": percent(row["won"], row["decided"]),
                 "decided_eur": _eur(row["decided_eur"]),
                 "won_eur": _eur(row["won_eur"]),
-                "rate_eur": rate(row["won_eur"], row["decided_eur"]),
+                "rate_eur": percent(row["won_eur"], row["decided_eur"]),
             }
         )
     totals = _sum_rows(table, label=_("Summe"))
-    totals["rate"] = rate(totals["won"], totals["decided"])
-    totals["rate_eur"] = rate(totals["won_eur"], totals["decided_eur"])
+    totals["rate"] = percent(totals["won"], totals["decided"])
+    totals["rate_eur"] = percent(totals["won_eur"], totals["decided_eur"])
     table.totals = totals
     return table
 

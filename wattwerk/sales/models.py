@@ -255,6 +255,19 @@ PRICE_TOO_HIGH = _(
 )
 
 
+def working_price_field(verbose_name, **options) -> models.DecimalField:
+    """A working price in ct/kWh, refused above ``MAX_PRICE_CT_KWH`` with a hint at the unit."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE_CT_KWH, PRICE_TOO_HIGH)],
+        **options,
+    )
+
+
 def cents(amount: Decimal) -> Decimal:
     """Rounded to the cent as merchants round: half up (0,005 € → 0,01 €)."""
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -336,17 +349,8 @@ class Line(models.Model):
         blank=True,
         related_name="+",
     )
-    price_ct_kwh = models.DecimalField(
-        _("Preis (ct/kWh)"),
-        max_digits=9,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(0),
-            MaxValueValidator(MAX_PRICE_CT_KWH, PRICE_TOO_HIGH),
-        ],
-        help_text=_("erwarteter Arbeitspreis, für den Umsatz"),
+    price_ct_kwh = working_price_field(
+        _("Preis (ct/kWh)"), help_text=_("erwarteter Arbeitspreis, für den Umsatz")
     )
     service = models.ForeignKey(
         EnergyService,

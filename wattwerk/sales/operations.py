@@ -58,6 +58,15 @@ def line_data(line: Line, fields=LINE_FIELDS) -> dict:
     }
 
 
+def line_changes(before: dict, after: dict) -> dict:
+    """What differs between two ``line_data`` snapshots: field → old and new."""
+    return {
+        name: {"old": before.get(name), "new": after.get(name)}
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
 def _check_open(parent: Lead | Opportunity) -> None:
     if parent.status != parent.Status.OPEN:
         raise ValidationError(
@@ -104,12 +113,7 @@ def change_line(*, line: Line, values: dict, acting_user, now: datetime) -> Line
         line.save()
         _refresh(parent)
         operations.record_event(parent, "lines", acting_user=acting_user, now=now)
-        after = line_data(line)
-        changes = {
-            name: {"old": before.get(name), "new": after.get(name)}
-            for name in sorted(set(before) | set(after))
-            if before.get(name) != after.get(name)
-        }
+        changes = line_changes(before, line_data(line))
         if changes:
             changelog.log_event(
                 instance=parent,

@@ -203,7 +203,6 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
                 quote=Quote(
                     name=values["name"],
                     opportunity=opportunity,
-                    contact=opportunity.contact,
                     binding_until=values.get("binding_until"),
                     indicative=values["indicative"],
                 ),
