@@ -10,10 +10,8 @@ from wattwerk.core.api.routers import api_urlpatterns
 from wattwerk.core.api.views import NotFoundView
 from wattwerk.core.import_views import ImportView
 from wattwerk.core.urls import record_urlpatterns
-from wattwerk.reports import views as reports_views
 
 urlpatterns = [
-    path("", reports_views.dashboard, name="home"),
     path("health/", core_views.health, name="health"),
     path("search/", core_views.SearchView.as_view(), name="search"),
     path("import/", ImportView.as_view(), name="import"),

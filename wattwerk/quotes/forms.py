@@ -4,8 +4,10 @@ from django import forms
 
 from wattwerk.activities.forms import DATETIME
 from wattwerk.core.forms import RecordForm
+from wattwerk.core.querysets import Action
+from wattwerk.sales.models import Opportunity
 
-from .models import Quote
+from .models import Quote, QuoteGroup
 
 QUOTE_FIELDS = (
     "name",
@@ -33,6 +35,14 @@ QUOTE_DERIVED = (
 )
 
 
+def readable_groups(user, opportunity=None):
+    """Quote groups of opportunities the user may read (of one opportunity, when given)."""
+    groups = QuoteGroup.objects.filter(
+        opportunity__in=Opportunity.objects.restrict(user, Action.READ)
+    )
+    return groups if opportunity is None else groups.filter(opportunity=opportunity)
+
+
 class QuoteForm(RecordForm):
     class Meta:
         model = Quote
@@ -41,3 +51,9 @@ class QuoteForm(RecordForm):
             "binding_until": DATETIME,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if "group" in self.fields:
+            opportunity = self.instance.opportunity if self.instance.opportunity_id else None
+            self.fields["group"].queryset = readable_groups(user, opportunity)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +43,8 @@ NUMBER_PREFIX = "AN"
 class QuoteCounter(models.Model):
     """The last quote number given out in a year (the row is locked while a number is drawn)."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("Jahr"), primary_key=True)
+    last = models.PositiveIntegerField(_("zuletzt vergeben"), default=0)
 
     class Meta:
         verbose_name = _("Angebotsnummernkreis")
@@ -195,6 +195,12 @@ class Quote(OwnedModel, ActivityLinks, RecordModel):
         constraints = [
             *OwnedModel.Meta.constraints,
             models.UniqueConstraint(fields=["number", "revision"], name="quote_number_revision"),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(status="won"),
+                name="quote_one_won_per_group",
+                violation_error_message=_("Aus einer Angebotsgruppe wird höchstens eins gewonnen."),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "binding_until"], name="quote_binding"),
@@ -279,7 +285,9 @@ class QuoteLine(Line):
     or a service with scope and price. Its amount over the period is stored."""
 
     line_set = None  # a quote offers; potential and demand are the opportunity's
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    quote = models.ForeignKey(
+        Quote, verbose_name=_("Angebot"), on_delete=models.CASCADE, related_name="lines"
+    )
     price_ct_kwh = working_price_field(_("Arbeitspreis (ct/kWh)"))
     base_price_eur_month = models.DecimalField(
         _("Grundpreis (EUR/Monat)"),
@@ -359,10 +367,10 @@ class QuoteLine(Line):
 
     def clean(self) -> None:
         super().clean()
-        if self.kind == LineKind.ENERGY and bool(self.capacity_kw) != bool(
-            self.capacity_price_eur_kw_year
+        if self.kind == LineKind.ENERGY and (self.capacity_kw is None) != (
+            self.capacity_price_eur_kw_year is None
         ):
-            missing = "capacity_price_eur_kw_year" if self.capacity_kw else "capacity_kw"
+            missing = "capacity_kw" if self.capacity_kw is None else "capacity_price_eur_kw_year"
             raise ValidationError({missing: _("Leistungspreis und Leistung gehören zusammen.")})
 
 
@@ -370,11 +378,22 @@ class QuoteLineYear(models.Model):
     """A quote line's quantity in one delivery year (calendar or gas year), kept with the line:
     what the volume pipeline adds up in the database."""
 
-    line = models.ForeignKey(QuoteLine, on_delete=models.CASCADE, related_name="years")
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="+")
-    commodity = models.ForeignKey(Commodity, on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(
+        QuoteLine, verbose_name=_("Zeile"), on_delete=models.CASCADE, related_name="years"
+    )
+    quote = models.ForeignKey(
+        Quote, verbose_name=_("Angebot"), on_delete=models.CASCADE, related_name="+"
+    )
+    commodity = models.ForeignKey(
+        Commodity, verbose_name=_("Sparte"), on_delete=models.PROTECT, related_name="+"
+    )
     balancing_area = models.ForeignKey(
-        BalancingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        BalancingArea,
+        verbose_name=_("Bilanzierungsgebiet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     year = models.CharField(_("Lieferjahr"), max_length=9)
     kwh = models.DecimalField(_("Menge (kWh)"), **ENERGY_PLACES)

@@ -46,9 +46,15 @@ FROM_OPPORTUNITY = [name for name in sales_operations.LINE_FIELDS if name != "li
 # alternative may be offered later: the combined quote after the yearly ones).
 CHANGEABLE_AFTER_SENDING = {"owner", "owner_team", "note", "group"}
 REPLACED_BY_ALTERNATIVE = "durch Alternative ersetzt"
+WON_WITH_ANOTHER = "Verkaufschance mit einem anderen Angebot gewonnen"
+# Losses that follow from another decision, not a decision of the customer's own.
+AUTOMATIC_LOSSES = (REPLACED_BY_ALTERNATIVE, WON_WITH_ANOTHER)
 
 
 def _locked(quote: Quote, acting_user, action: str = Action.WRITE) -> Quote:
+    """The quote, locked after its opportunity: every writer locks an opportunity before its
+    quotes (closing an opportunity does too), so two writers never wait on each other."""
+    Opportunity.objects.select_for_update().filter(pk=quote.opportunity_id).first()
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     operations.require(quote, acting_user, action)
     return quote
@@ -201,6 +207,18 @@ def create_quote(
                 raise ValidationError(
                     {"alternative_to": _("Alternativen gehören zu derselben Verkaufschance.")}
                 )
+            if not alternative_to.is_open:
+                raise ValidationError(
+                    {
+                        "alternative_to": _(
+                            "%(quote)s ist %(status)s; Alternativen nur zu offenen."
+                        )
+                        % {
+                            "quote": alternative_to.reference,
+                            "status": alternative_to.get_status_display(),
+                        }
+                    }
+                )
             if alternative_to.group_id is None:
                 group = QuoteGroup.objects.create(
                     opportunity_id=quote.opportunity_id,
@@ -248,7 +266,9 @@ def activate_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
 
 
 def _close(quote: Quote, status: str, reason: str, event: str, message: str, acting_user, now):
-    Quote.objects.filter(pk=quote.pk).update(status=status, lost_reason=reason, decided_at=now)
+    Quote.objects.filter(pk=quote.pk).update(
+        status=status, lost_reason=reason, decided_at=now, updated_at=now
+    )
     quote.status, quote.lost_reason, quote.decided_at = status, reason, now
     _log(quote, event, message, acting_user, now)
 
@@ -269,8 +289,8 @@ def win_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
     """The customer accepted the quote. Refused for anything but a sent quote within its
     Bindefrist."""
     with transaction.atomic():
-        opportunity = Opportunity.objects.select_for_update().get(pk=quote.opportunity_id)
         quote = _locked(quote, acting_user)
+        opportunity = Opportunity.objects.get(pk=quote.opportunity_id)  # locked by _locked
         if quote.is_past_binding(now) or quote.status == Quote.Status.EXPIRED:
             raise ValidationError(
                 _(
@@ -287,12 +307,20 @@ def win_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
             )
         if opportunity.status == Opportunity.Status.LOST:
             raise ValidationError(_("Die Verkaufschance ist verloren."))
+        _refuse_if_group_won(quote)
         _close(quote, Quote.Status.WON, "", "quote_won", _("Gewonnen"), acting_user, now)
         if quote.group_id:
             siblings = Quote.objects.filter(group_id=quote.group_id).exclude(pk=quote.pk)
             for sibling in siblings.open(now).select_for_update():
                 _lose(sibling, REPLACED_BY_ALTERNATIVE, acting_user, now)
-        others_open = opportunity.quotes.open(now).exclude(pk=quote.pk).exists()
+        # Sent binding quotes outside the group still await the customer; drafts and price
+        # indications do not hold the opportunity open (closing cancels or loses them).
+        others_open = (
+            opportunity.quotes.in_state(Quote.Status.ACTIVE, now=now)
+            .filter(indicative=False)
+            .exclude(pk=quote.pk)
+            .exists()
+        )
         if opportunity.status == Opportunity.Status.OPEN and not others_open:
             sales_operations.close_opportunity(
                 opportunity=opportunity, won=True, acting_user=acting_user, now=now
@@ -325,13 +353,27 @@ def cancel_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
                 _("Nur offene Angebote werden storniert; %(quote)s ist %(status)s.")
                 % {"quote": quote.reference, "status": quote.get_status_display()}
             )
-        _close(
-            quote, Quote.Status.CANCELLED, "", "quote_cancelled", _("Storniert"), acting_user, now
-        )
+        _cancel(quote, acting_user, now)
     return quote
 
 
+def _cancel(quote: Quote, acting_user, now) -> None:
+    _close(quote, Quote.Status.CANCELLED, "", "quote_cancelled", _("Storniert"), acting_user, now)
+
+
 REVISABLE = (Quote.Status.ACTIVE, Quote.Status.EXPIRED, Quote.Status.LOST)
+
+
+def _refuse_if_group_won(quote: Quote) -> None:
+    """At most one quote of a group is won."""
+    if quote.group_id is None:
+        return
+    won = Quote.objects.filter(group_id=quote.group_id, status=Quote.Status.WON)
+    won = won.exclude(pk=quote.pk).first()
+    if won is not None:
+        raise ValidationError(
+            _("Aus dieser Angebotsgruppe ist schon %(quote)s gewonnen.") % {"quote": won.reference}
+        )
 
 
 def revise_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
@@ -349,6 +391,7 @@ def revise_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
             )
         if quote.opportunity.status != Opportunity.Status.OPEN:
             raise ValidationError(_("Die Verkaufschance ist bereits abgeschlossen."))
+        _refuse_if_group_won(quote)
         latest = Quote.objects.filter(number=quote.number).order_by("-revision").first()
         if latest.pk != quote.pk:
             raise ValidationError(
@@ -393,6 +436,8 @@ def revise_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
 def send_quote(*, quote: Quote, acting_user, now: datetime, recipient: str = "") -> Quote:
     """Send the quote's PDF to its contact (or ``recipient``) through the outbox, and note it
     as a completed e-mail activity on the quote. A draft is given (activated) on the way."""
+    # Rendered before the transaction: no lock is held while WeasyPrint works (about a second).
+    pdf = (documents.filename(quote), documents.render_pdf(quote, now), documents.PDF)
     with transaction.atomic():
         quote = _locked(quote, acting_user)
         to = recipient.strip() or (quote.contact.email if quote.contact_id else "")
@@ -412,7 +457,6 @@ def send_quote(*, quote: Quote, acting_user, now: datetime, recipient: str = "")
                 % {"quote": quote.reference, "status": quote.get_status_display()}
             )
         subject = _("Ihr Angebot %(quote)s") % {"quote": quote}
-        pdf = (documents.filename(quote), documents.render_pdf(quote, now), documents.PDF)
         outbox.queue_email(
             recipients=[to],
             subject=subject,
@@ -457,7 +501,8 @@ def send_quote(*, quote: Quote, acting_user, now: datetime, recipient: str = "")
 
 def expire_due(*, now: datetime) -> int:
     """Persist what reading already shows: sent quotes past their Bindefrist become expired,
-    with a history entry. Idempotent."""
+    with a history entry, and their owners are told (once: the status changes once).
+    Idempotent."""
     expired = 0
     due = Quote.objects.filter(status=Quote.Status.ACTIVE, binding_until__lt=now)
     for pk in due.values_list("pk", flat=True).order_by("pk"):
@@ -466,7 +511,7 @@ def expire_due(*, now: datetime) -> int:
                 pk=pk, status=Quote.Status.ACTIVE, binding_until__lt=now
             ).update(status=Quote.Status.EXPIRED)
             if updated:
-                quote = Quote.objects.get(pk=pk)
+                quote = Quote.objects.select_related("owner", "owner_team", "account").get(pk=pk)
                 _log(
                     quote,
                     "quote_expired",
@@ -475,8 +520,35 @@ def expire_due(*, now: datetime) -> int:
                     None,
                     now,
                 )
+                _tell_owner(
+                    quote,
+                    _("Bindefrist abgelaufen: %(quote)s") % {"quote": quote},
+                    _(
+                        "Die Bindefrist des Angebots %(quote)s für %(account)s ist am %(moment)s "
+                        "abgelaufen; es kann nicht mehr gewonnen, aber überarbeitet werden."
+                    )
+                    % {
+                        "quote": quote,
+                        "account": quote.account,
+                        "moment": documents.moment(quote.binding_until),
+                    },
+                    now,
+                )
                 expired += 1
     return expired
+
+
+def owner_emails(quote: Quote) -> list[str]:
+    """Who looks after the quote: its owner, or the members of its owning team."""
+    people = [quote.owner] if quote.owner_id else list(quote.owner_team.members.all())
+    return sorted({person.email for person in people if person.is_active and person.email})
+
+
+def _tell_owner(quote: Quote, subject: str, body: str, now) -> None:
+    recipients = owner_emails(quote)
+    if recipients:
+        url = settings.SITE_URL + quote.get_absolute_url()
+        outbox.queue_email(recipients=recipients, subject=subject, body=f"{body}\n\n{url}", now=now)
 
 
 def warning_lead() -> timedelta:
@@ -499,47 +571,57 @@ def warn_expiring(*, now: datetime) -> int:
             )
             if not claimed:
                 continue  # another worker warned first
-            quote = Quote.objects.select_related("owner", "account").get(pk=pk)
-            recipients = [quote.owner.email] if quote.owner_id and quote.owner.email else []
-            if recipients:
-                outbox.queue_email(
-                    recipients=recipients,
-                    subject=_("Bindefrist endet bald: %(quote)s") % {"quote": quote},
-                    body=_(
-                        "Die Bindefrist des Angebots %(quote)s für %(account)s endet am "
-                        "%(moment)s.\n\n%(url)s"
-                    )
-                    % {
-                        "quote": quote,
-                        "account": quote.account,
-                        "moment": documents.moment(quote.binding_until),
-                        "url": settings.SITE_URL + quote.get_absolute_url(),
-                    },
-                    now=now,
-                )
+            quote = Quote.objects.select_related("owner", "owner_team", "account").get(pk=pk)
+            _tell_owner(
+                quote,
+                _("Bindefrist endet bald: %(quote)s") % {"quote": quote},
+                _("Die Bindefrist des Angebots %(quote)s für %(account)s endet am %(moment)s.")
+                % {
+                    "quote": quote,
+                    "account": quote.account,
+                    "moment": documents.moment(quote.binding_until),
+                },
+                now,
+            )
             warned += 1
     return warned
 
 
 @operations.after_write(Quote)
 def _quote_written(quote: Quote, *, stored, deleted: bool, **context) -> None:
-    """A new quote belongs to an open opportunity; a sent one changes only by revising."""
+    """A new quote belongs to an open opportunity and stays with it; a sent one changes only by
+    revising; only drafts are deleted (a quote the customer received stays on record)."""
     if deleted:
+        if quote.status != Quote.Status.DRAFT:
+            raise operations.UnableToDeleteRecord(
+                quote,
+                [],
+                _(
+                    "Nur Entwürfe werden gelöscht; %(quote)s ist %(status)s (stornieren "
+                    "statt löschen)."
+                )
+                % {"quote": quote.reference, "status": quote.get_status_display()},
+            )
         return
     if stored is None:
-        opportunity = Opportunity.objects.filter(pk=quote.opportunity_id)
+        opportunity = Opportunity.objects.select_for_update().filter(pk=quote.opportunity_id)
         if not opportunity.filter(status=Opportunity.Status.OPEN).exists():
             raise ValidationError(
                 {"opportunity": _("Die Verkaufschance ist bereits abgeschlossen.")}
             )
         return
+    if stored.opportunity_id != quote.opportunity_id:
+        raise ValidationError({"opportunity": _("Ein Angebot bleibt bei seiner Verkaufschance.")})
     if stored.status == Quote.Status.DRAFT:
         return
+    changeable = CHANGEABLE_AFTER_SENDING
+    if stored.status != Quote.Status.ACTIVE:
+        changeable = changeable - {"group"}  # a decided quote stays in its group
     changed = [
         field.verbose_name
         for field in Quote._meta.concrete_fields
         if field.editable
-        and field.name not in CHANGEABLE_AFTER_SENDING
+        and field.name not in changeable
         and getattr(stored, field.attname) != getattr(quote, field.attname)
     ]
     if changed:
@@ -556,6 +638,13 @@ def _quote_written(quote: Quote, *, stored, deleted: bool, **context) -> None:
         )
 
 
+@operations.after_write(Opportunity)
+def _opportunity_moved(opportunity: Opportunity, *, stored, deleted: bool, **context) -> None:
+    """An opportunity moved to another account takes its quotes along."""
+    if stored is not None and not deleted and stored.account_id != opportunity.account_id:
+        Quote.objects.filter(opportunity=opportunity).update(account=opportunity.account_id)
+
+
 @operations.after_event(Opportunity)
 def _opportunity_closing(opportunity: Opportunity, *, event: str, acting_user, now) -> None:
     """The opportunity's open quotes follow its end, none left dangling."""
@@ -565,9 +654,12 @@ def _opportunity_closing(opportunity: Opportunity, *, event: str, acting_user, n
     open_quotes = list(quotes.open(now).order_by("pk"))
     if event == "lost":
         for quote in open_quotes:
-            _lose(quote, _("Verkaufschance verloren"), acting_user, now)
+            if quote.status == Quote.Status.DRAFT:
+                _cancel(quote, acting_user, now)
+            else:
+                _lose(quote, _("Verkaufschance verloren"), acting_user, now)
         return
-    sent = [quote for quote in open_quotes if quote.status == Quote.Status.ACTIVE]
+    sent = [q for q in open_quotes if q.status == Quote.Status.ACTIVE and not q.indicative]
     if sent and not quotes.filter(status=Quote.Status.WON).exists():
         raise ValidationError(
             _(
@@ -578,28 +670,20 @@ def _opportunity_closing(opportunity: Opportunity, *, event: str, acting_user, n
         )
     for quote in open_quotes:
         if quote.status == Quote.Status.DRAFT:
-            _close(
-                quote,
-                Quote.Status.CANCELLED,
-                "",
-                "quote_cancelled",
-                _("Storniert"),
-                acting_user,
-                now,
-            )
+            _cancel(quote, acting_user, now)
         else:
-            _lose(quote, _("Verkaufschance mit einem anderen Angebot gewonnen"), acting_user, now)
+            _lose(quote, WON_WITH_ANOTHER, acting_user, now)
 
 
 @totals.won_lines_from
 def _won_quote_lines(account) -> dict:
-    """What the won opportunities of an account sold, where they sold it by quote: the lines
-    of their won quotes."""
+    """What an account's opportunities sold by quote: the lines of their won quotes — for a won
+    opportunity, and for one still open while other quotes of it await the customer."""
     sold = defaultdict(list)
     lines = QuoteLine.objects.filter(
-        quote__account=account,
+        quote__opportunity__account=account,
         quote__status=Quote.Status.WON,
-        quote__opportunity__status=Opportunity.Status.WON,
+        quote__opportunity__status__in=(Opportunity.Status.OPEN, Opportunity.Status.WON),
     ).select_related("commodity", "quote")
     for line in lines:
         sold[line.quote.opportunity_id].append(line)

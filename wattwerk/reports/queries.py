@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from wattwerk.core.querysets import Action
 from wattwerk.processes.models import ProcessInstance, ProcessTemplate
 from wattwerk.quotes.models import Quote, QuoteLineYear
+from wattwerk.quotes.operations import AUTOMATIC_LOSSES
 from wattwerk.sales.models import AccountOpportunity, Opportunity
 
 KWH_PER_MWH = Decimal(1000)
@@ -104,18 +105,21 @@ def pipeline(user, by: str = "stage", opportunities=None) -> Table:
             record_type=ContentType.objects.get_for_model(Opportunity), record_id=OuterRef("pk")
         ).values("stage")[:1]
         queryset = queryset.annotate(group=Coalesce(Subquery(stage), Value("")))
-    elif by == "owner":
+    elif by == "owner":  # by person or team, not by name: two Müllers stay two rows
         queryset = queryset.annotate(
+            key=Coalesce("owner_id", -F("owner_team_id"), output_field=IntegerField()),
             group=Coalesce("owner__last_name", "owner_team__name"),
             first=Coalesce("owner__first_name", Value("")),
         )
     elif by == "department":
-        queryset = queryset.annotate(group=F("owning_department__name"))
+        queryset = queryset.annotate(
+            key=F("owning_department_id"), group=F("owning_department__name")
+        )
     elif by == "month":
         queryset = queryset.annotate(group=TruncMonth("expected_close"))
     else:
         raise ValueError(by)
-    keys = ["group", "first"] if by == "owner" else ["group"]
+    keys = {"owner": ["group", "first", "key"], "department": ["group", "key"]}.get(by, ["group"])
     rows = list(
         queryset.order_by()
         .values(*keys)
@@ -210,7 +214,7 @@ def volume_pipeline(user, now: datetime, *, indicative: bool = False, quotes=Non
         GROUP BY year, commodity_name, area
         ORDER BY year, commodity_name, area
     """
-    with connection.cursor() as cursor:
+    with connections[per_quote.db].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     title = (
@@ -242,7 +246,8 @@ def volume_pipeline(user, now: datetime, *, indicative: bool = False, quotes=Non
                 "commodity": commodity,
                 "area": area or "–",
                 "groups": groups,
-                "mwh": _mwh(kwh),
+                # A raw cursor skips Django's converters: SQLite answers floats.
+                "mwh": _mwh(Decimal(str(kwh or 0))),
                 "weighted_mwh": _mwh(Decimal(str(weighted or 0)) / 100),
             }
         )
@@ -301,43 +306,48 @@ DECIDED = (Quote.Status.WON, Quote.Status.LOST, Quote.Status.EXPIRED)
 
 
 def hit_rate(user, now: datetime) -> Table:
-    """Quotes won among those decided (won, lost, expired — as of now), by owner (one query)."""
-    quotes = Quote.objects.restrict(user, Action.READ).alias(state=Quote.objects.state(now))
-    won, decided = Q(state=Quote.Status.WON), Q(state__in=DECIDED)
+    """Offers won among those the customer decided on, by owner (one query). An offer is a
+    binding quote, or a quote group as a whole; decided means won, lost or expired (as of now).
+    Alternatives lost because another of their group was won are no decisions of their own."""
+    quotes = (
+        Quote.objects.restrict(user, Action.READ)
+        .filter(indicative=False)
+        .exclude(lost_reason__in=AUTOMATIC_LOSSES)
+        .alias(state=Quote.objects.state(now))
+        .filter(state__in=DECIDED)
+    )
+    offer = Coalesce("group_id", -F("id"), output_field=IntegerField())
+    won = Q(state=Quote.Status.WON)
     rows = (
-        quotes.filter(decided)
-        .annotate(
+        quotes.annotate(
+            key=Coalesce("owner_id", -F("owner_team_id"), output_field=IntegerField()),
             person=Coalesce("owner__last_name", "owner_team__name"),
             first=Coalesce("owner__first_name", Value("")),
         )
         .order_by()
-        .values("person", "first")
+        .values("person", "first", "key")
         .annotate(
-            decided=Count("pk"),
-            won=Count("pk", filter=won),
-            decided_eur=Sum("total_eur"),
+            decided=Count(offer, distinct=True),
+            won=Count(offer, filter=won, distinct=True),
             won_eur=Sum("total_eur", filter=won),
         )
-        .order_by("person", "first")
+        .order_by("person", "first", "key")
     )
     table = Table(
         key="hit-rate",
         title=_("Trefferquote"),
         columns=[
             Column("owner", _("Verantwortlich")),
-            Column("decided", _("entschieden"), "count"),
+            Column("decided", _("entschiedene Angebote"), "count"),
             Column("won", _("gewonnen"), "count"),
-            Column("rate", _("Trefferquote (Anzahl)"), "percent"),
-            Column("decided_eur", _("entschieden (EUR)"), "eur"),
+            Column("rate", _("Trefferquote"), "percent"),
             Column("won_eur", _("gewonnen (EUR)"), "eur"),
-            Column("rate_eur", _("Trefferquote (EUR)"), "percent"),
         ],
         note=_(
-            "Entschieden: gewonnen, verloren oder abgelaufen; überarbeitete und stornierte "
-            "Angebote zählen nicht."
+            "Entschieden: gewonnen, verloren oder abgelaufen. Eine Angebotsgruppe zählt als ein "
+            "Angebot; überarbeitete, stornierte und unverbindliche Angebote zählen nicht."
         ),
     )
-
     for row in rows:
         table.rows.append(
             {
@@ -345,14 +355,11 @@ def hit_rate(user, now: datetime) -> Table:
                 "decided": row["decided"],
                 "won": row["won"],
                 "rate": percent(row["won"], row["decided"]),
-                "decided_eur": _eur(row["decided_eur"]),
                 "won_eur": _eur(row["won_eur"]),
-                "rate_eur": percent(row["won_eur"], row["decided_eur"]),
             }
         )
     totals = _sum_rows(table, label=_("Summe"))
     totals["rate"] = percent(totals["won"], totals["decided"])
-    totals["rate_eur"] = percent(totals["won_eur"], totals["decided_eur"])
     table.totals = totals
     return table
 

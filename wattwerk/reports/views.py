@@ -2,6 +2,7 @@
 the start page (dashboard) with the user's next activities, quotes about to expire, their
 pipeline and their department's."""
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -70,7 +71,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("regarding_type")
         .order_by("due", "pk")[:NEXT_ACTIVITIES]
     )
-    own_quotes = Quote.objects.restrict(user, Action.READ).filter(owner=user)
+    own_quotes = Quote.objects.restrict(user, Action.READ).filter(
+        Q(owner=user) | Q(owner_team__in=user.teams.all())
+    )
     mine = queries.open_opportunities(user).filter(owner=user)
     context = {
         "activities": list(activities),

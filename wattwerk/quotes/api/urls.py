@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from wattwerk.core.api.routers import router
@@ -18,7 +19,7 @@ from wattwerk.sales.api.urls import LineSerializer, LinesMixin, ReasonSerializer
 from wattwerk.sales.models import Opportunity
 
 from .. import documents, operations, queries
-from ..forms import QUOTE_DERIVED, QUOTE_FIELDS
+from ..forms import QUOTE_DERIVED, QUOTE_FIELDS, readable_groups
 from ..models import Quote, QuoteGroup, QuoteLine
 
 
@@ -33,6 +34,12 @@ class QuoteLineSerializer(LineSerializer):
 
 class QuoteSerializer(RecordSerializer):
     reference = serializers.CharField(read_only=True, help_text="Nummer mit Revision")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "group" in self.fields:
+            self.fields["group"].queryset = readable_groups(request.user)
 
     class Meta:
         model = Quote
@@ -63,6 +70,7 @@ class FromOpportunitySerializer(serializers.Serializer):
         for name in ("opportunity", "alternative_to"):
             field = self.fields[name]
             field.queryset = field.queryset.restrict(user, Action.READ)
+        self.fields["alternative_to"].queryset = self.fields["alternative_to"].queryset.open()
 
     def validate(self, data):
         start, end = data.get("delivery_from"), data.get("delivery_to")
@@ -106,6 +114,18 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
     filterset_class = registry.for_model(Quote).filterset_class
     select_related = ("owner", "account", "opportunity", "contact", "group")
     ordering_fields = ["number", "binding_until", "total_eur", "total_kwh"]
+    # The operations lock the opportunity before its quotes; the action must not lock the quote
+    # first (two requests would wait on each other).
+    LOCKED_BY_OPERATION = {"activate", "win", "lose", "cancel", "revise", "send", "lines", "line"}
+
+    def get_object(self):
+        if self.action not in self.LOCKED_BY_OPERATION:
+            return super().get_object()
+        instance = self.related(Quote.objects.all()).get_for(
+            self.request.user, self.object_action or Action.READ, pk=self.kwargs["pk"]
+        )
+        self.check_object_permissions(self.request, instance)
+        return instance
 
     def _act(self, request, function, **arguments):
         quote = self.get_object()
@@ -151,7 +171,7 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
         return response
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
-    @record_action(methods=["get"], object_action=Action.READ, url_path="pdf")
+    @action(detail=True, methods=["get"], url_path="pdf", filter_backends=[], pagination_class=None)
     def pdf(self, request, *args, **kwargs):
         """The quote as a German PDF on the supplier's letterhead."""
         quote = self.get_object()
@@ -171,7 +191,13 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
         )
 
     @extend_schema(responses=ComparisonSerializer)
-    @record_action(methods=["get"], object_action=Action.READ, url_path=r"compare/(?P<other>\d+)")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"compare/(?P<other>\d+)",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def compare(self, request, *args, other=None, **kwargs):
         """What changed from revision ``other`` of the same number to this one."""
         quote = self.get_object()

@@ -20,13 +20,16 @@ from .helpers import later, salesperson, seed_opportunity
 pytestmark = pytest.mark.django_db
 
 
-def new_quote(owner, now, opportunity=None, take_lines=True, period=None, **fields):
+def new_quote(
+    owner, now, opportunity=None, take_lines=True, period=None, alternative_to=None, **fields
+):
     opportunity = opportunity or seed_opportunity(owner, now)
     fields.setdefault("binding_until", later(now))
     return operations.create_quote(
         quote=Quote(name="Strom", opportunity=opportunity, **fields),
         take_lines=take_lines,
         period=period,
+        alternative_to=alternative_to,
         acting_user=owner,
         now=now,
     )
@@ -200,7 +203,7 @@ def test_losing_needs_a_reason(now):
     assert (lost.status, lost.lost_reason) == ("lost", "Preis zu hoch")
 
 
-def test_losing_the_opportunity_loses_its_open_quotes(now):
+def test_losing_the_opportunity_loses_its_sent_quotes_and_cancels_drafts(now):
     owner = salesperson()
     quote = new_quote(owner, now)
     draft = new_quote(owner, now, quote.opportunity)
@@ -210,9 +213,9 @@ def test_losing_the_opportunity_loses_its_open_quotes(now):
         opportunity=quote.opportunity, won=False, reason="Wettbewerber", acting_user=owner, now=now
     )
 
-    for pk in (quote.pk, draft.pk):
-        assert Quote.objects.get(pk=pk).status == "lost"
-        assert Quote.objects.get(pk=pk).lost_reason == "Verkaufschance verloren"
+    lost = Quote.objects.get(pk=quote.pk)
+    assert (lost.status, lost.lost_reason) == ("lost", "Verkaufschance verloren")
+    assert Quote.objects.get(pk=draft.pk).status == "cancelled"  # never sent, so never lost
 
 
 def test_winning_the_opportunity_directly_asks_which_quote_was_accepted(now):
@@ -265,3 +268,88 @@ def test_a_quote_needs_an_open_opportunity_and_a_contact_of_its_account(now):
             now=now,
         )
     assert "contact" in refused.value.message_dict
+
+
+def test_a_group_is_won_once_and_its_losers_stay_lost(now):
+    owner = salesperson()
+    first = new_quote(owner, now)
+    second = new_quote(owner, now, first.opportunity, alternative_to=first)
+    apart = new_quote(owner, now, first.opportunity)  # keeps the opportunity open
+    for quote in (first, second, apart):
+        operations.activate_quote(quote=quote, acting_user=owner, now=now)
+    operations.win_quote(quote=first, acting_user=owner, now=now)
+
+    loser = Quote.objects.get(pk=second.pk)
+    assert loser.lost_reason == operations.REPLACED_BY_ALTERNATIVE
+    with pytest.raises(ValidationError, match="schon"):
+        operations.revise_quote(quote=loser, acting_user=owner, now=now)
+    with pytest.raises(ValidationError) as refused:
+        new_quote(owner, now, first.opportunity, alternative_to=Quote.objects.get(pk=first.pk))
+    assert "alternative_to" in refused.value.message_dict
+    won = Quote.objects.get(pk=first.pk)
+    won.group = None
+    with pytest.raises(ValidationError, match="Revision"):
+        core_operations.update_record(instance=won, acting_user=owner, now=now)
+
+
+def test_only_drafts_are_deleted(now):
+    owner = salesperson()
+    draft = new_quote(owner, now)
+    sent = operations.activate_quote(
+        quote=new_quote(owner, now, draft.opportunity), acting_user=owner, now=now
+    )
+    sent_pk = sent.pk
+    with pytest.raises(core_operations.UnableToDeleteRecord, match="Nur Entwürfe"):
+        core_operations.delete_record(instance=sent, acting_user=None, now=now)
+    assert Quote.objects.filter(pk=sent_pk).exists()
+    core_operations.delete_record(instance=draft, acting_user=None, now=now)
+    assert not Quote.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_open_indication_does_not_keep_the_won_volume_back(now):
+    owner = salesperson()
+    indication = new_quote(owner, now, binding_until=None, indicative=True)
+    operations.activate_quote(quote=indication, acting_user=owner, now=now)
+    binding = new_quote(owner, now, indication.opportunity)
+    operations.activate_quote(quote=binding, acting_user=owner, now=now)
+
+    operations.win_quote(quote=binding, acting_user=owner, now=now)
+
+    opportunity = binding.opportunity.__class__.objects.get(pk=binding.opportunity_id)
+    assert opportunity.status == "won"
+    assert Quote.objects.get(pk=indication.pk).lost_reason == operations.WON_WITH_ANOTHER
+    won = AccountOpportunity.objects.get(account=opportunity.account).won_kwh
+    assert won == Decimal("10000000")
+
+
+def test_a_moved_opportunity_takes_its_quotes_to_the_new_account(now):
+    from wattwerk.customers.tests.factories import AccountFactory
+
+    owner = salesperson()
+    quote = new_quote(owner, now)
+    opportunity = quote.opportunity.__class__.objects.get(pk=quote.opportunity_id)
+    opportunity.account = AccountFactory(owner=owner)
+    core_operations.update_record(instance=opportunity, acting_user=owner, now=now)
+    assert Quote.objects.get(pk=quote.pk).account_id == opportunity.account_id
+
+
+def test_expiry_and_the_warning_reach_a_team_that_owns_the_quote(now):
+    from wattwerk.access.tests.factories import TeamFactory
+    from wattwerk.core.models import OutboxEmail
+
+    owner = salesperson()
+    owner.email = "team@stadtwerke.example"
+    owner.save()
+    team = TeamFactory()
+    team.members.add(owner)
+    quote = new_quote(owner, now, binding_until=later(now, 24))
+    Quote.objects.filter(pk=quote.pk).update(owner=None, owner_team=team)
+    operations.activate_quote(quote=quote, acting_user=None, now=now)
+
+    assert operations.warn_expiring(now=now) == 1
+    assert operations.expire_due(now=now + timedelta(hours=25)) == 1
+
+    subjects = list(OutboxEmail.objects.order_by("pk").values_list("subject", flat=True))
+    assert subjects[0].startswith("Bindefrist endet bald")
+    assert subjects[1].startswith("Bindefrist abgelaufen")
+    assert OutboxEmail.objects.filter(recipients=["team@stadtwerke.example"]).count() == 2

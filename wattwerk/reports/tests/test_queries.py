@@ -126,15 +126,25 @@ def test_a_user_sees_only_the_quotes_they_may_read(now):
     assert queries.pipeline(UserFactory()).rows == []
 
 
-def test_hit_rate_counts_expired_as_decided_and_revisions_not(now):
+def test_hit_rate_counts_a_group_once_and_leaves_out_revisions_and_indications(now):
     owner = salesperson()
     _opportunity, _yearly, combined = seed_group(owner, now)
     operations.win_quote(quote=combined, acting_user=owner, now=now)
+    other = seed_opportunity(owner, now)
+    declined = quote(owner, now, other, "abgelehnt")
+    revised = operations.revise_quote(quote=declined, acting_user=owner, now=now)
+    operations.activate_quote(quote=revised, acting_user=owner, now=now)
+    operations.lose_quote(quote=revised, reason="zu teuer", acting_user=owner, now=now)
+    lapsed = quote(owner, now, other, "abgelaufen")
+    Quote.objects.filter(pk=lapsed.pk).update(binding_until=now - timedelta(hours=1))
+    quote(owner, now, other, "Indikation", indicative=True)
 
     rate = queries.hit_rate(owner, now)
 
-    assert (rate.totals["decided"], rate.totals["won"]) == (4, 1)
-    assert rate.totals["rate"] == Decimal("25.0")
+    # the group (won), the revision lost, the quote expired: three offers decided, one won
+    assert (rate.totals["decided"], rate.totals["won"]) == (3, 1)
+    assert rate.totals["rate"] == Decimal("33.3")
+    assert rate.totals["won_eur"] == Quote.objects.get(pk=combined.pk).total_eur
 
 
 def test_eur_pipeline_by_every_grouping(now):
