@@ -211,7 +211,8 @@ def create_quote(
                 raise ValidationError(
                     {
                         "alternative_to": _(
-                            "%(quote)s ist %(status)s; Alternativen nur zu offenen."
+                            "%(quote)s ist %(status)s; Alternativen gibt es nur zu offenen "
+                            "Angeboten."
                         )
                         % {
                             "quote": alternative_to.reference,
