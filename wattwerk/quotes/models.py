@@ -395,7 +395,7 @@ class QuoteLineYear(models.Model):
         blank=True,
         related_name="+",
     )
-    year = models.CharField(_("Lieferjahr"), max_length=9)
+    year = models.CharField(_("Lieferjahr"), max_length=20)  # "2027", "GWJ 2026/27"
     kwh = models.DecimalField(_("Menge (kWh)"), **ENERGY_PLACES)
 
     class Meta:

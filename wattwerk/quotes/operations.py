@@ -313,7 +313,10 @@ def win_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
         if quote.group_id:
             siblings = Quote.objects.filter(group_id=quote.group_id).exclude(pk=quote.pk)
             for sibling in siblings.open(now).select_for_update():
-                _lose(sibling, REPLACED_BY_ALTERNATIVE, acting_user, now)
+                if sibling.status == Quote.Status.DRAFT:
+                    _cancel(sibling, acting_user, now)  # never offered, so never lost
+                else:
+                    _lose(sibling, REPLACED_BY_ALTERNATIVE, acting_user, now)
         # Sent binding quotes outside the group still await the customer; drafts and price
         # indications do not hold the opportunity open (closing cancels or loses them).
         others_open = (

@@ -274,10 +274,13 @@ def test_a_group_is_won_once_and_its_losers_stay_lost(now):
     owner = salesperson()
     first = new_quote(owner, now)
     second = new_quote(owner, now, first.opportunity, alternative_to=first)
+    unsent = new_quote(owner, now, first.opportunity, alternative_to=first)
     apart = new_quote(owner, now, first.opportunity)  # keeps the opportunity open
     for quote in (first, second, apart):
         operations.activate_quote(quote=quote, acting_user=owner, now=now)
     operations.win_quote(quote=first, acting_user=owner, now=now)
+
+    assert Quote.objects.get(pk=unsent.pk).status == "cancelled"  # never offered, never lost
 
     loser = Quote.objects.get(pk=second.pk)
     assert loser.lost_reason == operations.REPLACED_BY_ALTERNATIVE
@@ -353,3 +356,22 @@ def test_expiry_and_the_warning_reach_a_team_that_owns_the_quote(now):
     assert subjects[0].startswith("Bindefrist endet bald")
     assert subjects[1].startswith("Bindefrist abgelaufen")
     assert OutboxEmail.objects.filter(recipients=["team@stadtwerke.example"]).count() == 2
+
+
+def test_gas_is_split_into_gas_years(now):
+    owner = salesperson()
+    quote = new_quote(owner, now, take_lines=False)
+    operations.add_line(
+        parent=quote,
+        values={
+            "kind": "energy",
+            "commodity": Commodity.objects.get(code="gas"),
+            "annual_kwh": Decimal("8760000"),
+            "active_from": date(2026, 10, 1),
+            "active_to": date(2028, 10, 1),
+        },
+        acting_user=owner,
+        now=now,
+    )
+    years = dict(QuoteLineYear.objects.values_list("year", "kwh"))
+    assert years == {"GWJ 2026/27": Decimal("8760000.000"), "GWJ 2027/28": Decimal("8760000.000")}
