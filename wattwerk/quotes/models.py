@@ -218,7 +218,6 @@ class Quote(OwnedModel, ActivityLinks, RecordModel):
     @classmethod
     def from_db(cls, db, field_names, values, **options):
         quote = super().from_db(db, field_names, values, **options)
-        quote.stored_status = quote.__dict__.get("status")
         if quote.is_past_binding(timezone.now()):
             quote.status = cls.Status.EXPIRED  # as read now, not as last persisted
         return quote

@@ -240,6 +240,43 @@ def create_quote(
     return quote
 
 
+def quote_from_opportunity(
+    *,
+    opportunity: Opportunity,
+    name: str,
+    acting_user,
+    now: datetime,
+    delivery_from=None,
+    delivery_to=None,
+    binding_until=None,
+    indicative: bool = False,
+    alternative_to: Quote | None = None,
+    take_lines: bool = True,
+) -> Quote:
+    """A new draft for an opportunity from its potential — for the delivery period from
+    ``delivery_from`` to ``delivery_to`` (exclusive) when given, both or neither."""
+    if bool(delivery_from) != bool(delivery_to):
+        missing = "delivery_to" if delivery_from else "delivery_from"
+        raise ValidationError({missing: _("Ein Lieferzeitraum hat Beginn und Ende.")})
+    if delivery_from and delivery_to <= delivery_from:
+        raise ValidationError(
+            {"delivery_to": _("Das Lieferende muss nach dem Lieferbeginn liegen.")}
+        )
+    return create_quote(
+        quote=Quote(
+            name=name,
+            opportunity=opportunity,
+            binding_until=binding_until,
+            indicative=indicative,
+        ),
+        take_lines=take_lines,
+        period=Period(delivery_from, delivery_to) if delivery_from else None,
+        alternative_to=alternative_to,
+        acting_user=acting_user,
+        now=now,
+    )
+
+
 def activate_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
     """Send a draft: it becomes active (binding until its Bindefrist)."""
     with transaction.atomic():

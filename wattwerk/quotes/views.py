@@ -15,7 +15,6 @@ from wattwerk.core.forms import RecordForm
 from wattwerk.core.querysets import Action, user_can
 from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
-from wattwerk.energy.periods import Period
 from wattwerk.sales.models import Opportunity
 from wattwerk.sales.views import DATE
 
@@ -103,7 +102,7 @@ class LinesView(QuoteView):
                     now=timezone.now(),
                 )
         except ValidationError as error:
-            _operation_errors(form, error)
+            form.add_operation_error(error)
             return self.render_tab(quote, form, editing, status=422)
         quote.refresh_from_db()
         messages.success(request, _("Zeile gespeichert."))
@@ -271,18 +270,6 @@ class NewQuoteForm(forms.Form):
                 css = "form-check-input"
             field.widget.attrs.setdefault("class", css)
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("delivery_from"), data.get("delivery_to")
-        if bool(start) != bool(end):
-            self.add_error(
-                "delivery_to" if start else "delivery_from",
-                _("Ein Lieferzeitraum hat Beginn und Ende."),
-            )
-        elif start and end and end <= start:
-            self.add_error("delivery_to", _("Das Lieferende muss nach dem Lieferbeginn liegen."))
-        return data
-
 
 class OpportunityQuotesView(RecordView):
     """Tab "Angebote" of an opportunity: its quotes by group, and a new one from its potential
@@ -318,23 +305,12 @@ class OpportunityQuotesView(RecordView):
         form = NewQuoteForm(request.POST, opportunity=opportunity, user=request.user)
         if not form.is_valid():
             return self.render_tab(opportunity, form, status=422)
-        data = form.cleaned_data
-        period = None
-        if data["delivery_from"]:
-            period = Period(data["delivery_from"], data["delivery_to"])
         try:
-            quote = operations.create_quote(
-                quote=Quote(
-                    name=data["name"],
-                    opportunity=opportunity,
-                    binding_until=data["binding_until"],
-                    indicative=data["indicative"],
-                ),
-                take_lines=data["take_lines"],
-                period=period,
-                alternative_to=data["alternative_to"],
+            quote = operations.quote_from_opportunity(
+                opportunity=opportunity,
                 acting_user=request.user,
                 now=timezone.now(),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             _operation_errors(form, error)

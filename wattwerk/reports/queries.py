@@ -61,9 +61,10 @@ class Table:
         for row in [*self.rows, *([self.totals] if self.totals else [])]:
             yield [row.get(column.key) for column in self.columns]
 
-    def chart(self, value_key: str, label_key: str) -> list[tuple[str, Decimal, int]]:
-        """(label, value, width in percent of the largest) per row, for a bar chart."""
-        values = [(str(row.get(label_key) or "–"), row.get(value_key) or 0) for row in self.rows]
+    def chart(self, value_key: str, label) -> list[tuple[str, Decimal, int]]:
+        """(label, value, width in percent of the largest) per row, for a bar chart;
+        ``label(row)`` names the bar."""
+        values = [(str(label(row) or "–"), row.get(value_key) or 0) for row in self.rows]
         largest = max((value for _label, value in values), default=0) or 1
         return [(label, value, round(100 * value / largest)) for label, value in values]
 
@@ -177,6 +178,20 @@ def _sum_rows(table: Table, label: str) -> dict:
         if column.kind in ("count", "eur", "mwh"):
             totals[column.key] = sum((row[column.key] for row in table.rows), 0)
     return totals
+
+
+def catalogue(user, now: datetime, by: str = "stage") -> dict:
+    """Every report by its key (page, export and API alike), built when called; the pipeline
+    grouped ``by`` one of ``PIPELINE_GROUPS`` (stage otherwise)."""
+    by = by if by in PIPELINE_GROUPS else "stage"
+    return {
+        "pipeline": lambda: pipeline(user, by),
+        "volume": lambda: volume_pipeline(user, now),
+        "indicative": lambda: volume_pipeline(user, now, indicative=True),
+        "won": lambda: won_against_demand(user),
+        "hit-rate": lambda: hit_rate(user, now),
+        "ending": lambda: ending_soon(user, now),
+    }
 
 
 def sent_quotes(user, now: datetime, *, indicative: bool):

@@ -18,32 +18,21 @@ NEXT_ACTIVITIES = 8
 
 
 def tables(request: HttpRequest, now) -> dict:
-    """Every report by its key; the pipeline grouped as ``?by=`` asks (stage by default)."""
-    by = request.GET.get("by", "stage")
-    if by not in queries.PIPELINE_GROUPS:
-        by = "stage"
-    user = request.user
-    return {
-        "pipeline": lambda: queries.pipeline(user, by),
-        "volume": lambda: queries.volume_pipeline(user, now),
-        "indicative": lambda: queries.volume_pipeline(user, now, indicative=True),
-        "won": lambda: queries.won_against_demand(user),
-        "hit-rate": lambda: queries.hit_rate(user, now),
-        "ending": lambda: queries.ending_soon(user, now),
-    }
+    """Every report by its key, the pipeline grouped as ``?by=`` asks."""
+    return queries.catalogue(request.user, now, by=request.GET.get("by", "stage"))
 
 
 def report(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     found = {key: build() for key, build in tables(request, now).items()}
     charts = {
-        "pipeline": found["pipeline"].chart("weighted_eur", "group"),
-        "volume": [
-            (f"{row['year']} {row['commodity']} {row['area']}".replace(" –", ""), value, width)
-            for row, (_label, value, width) in zip(
-                found["volume"].rows, found["volume"].chart("weighted_mwh", "year"), strict=True
-            )
-        ],
+        "pipeline": found["pipeline"].chart("weighted_eur", lambda row: row["group"]),
+        "volume": found["volume"].chart(
+            "weighted_mwh",
+            lambda row: " ".join(
+                part for part in (row["year"], row["commodity"], row["area"]) if part != "–"
+            ),
+        ),
     }
     context = {
         "tables": found,

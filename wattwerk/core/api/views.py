@@ -77,6 +77,10 @@ class RecordViewSet(viewsets.ModelViewSet):
     # The right an extra action needs on its record, e.g. ``@action(object_action=Action.WRITE)``
     # for a POST that changes the record (by default: the right of the HTTP method).
     object_action: str | None = None
+    # Actions whose operation locks the rows it writes itself, in an order of its own (a parent
+    # before its children): get_object must not lock the record first, or two requests could
+    # each hold what the other waits for.
+    locked_by_operation: frozenset[str] = frozenset()
 
     def get_queryset(self):
         return self.related(self.model.objects.restrict(self.request.user, Action.READ))
@@ -91,7 +95,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     def get_object(self):
         action = self.object_action or _ACTION_BY_METHOD.get(self.request.method, Action.READ)
         queryset = self.related(self.model.objects.all())
-        if action in {Action.WRITE, Action.DELETE}:
+        if action in {Action.WRITE, Action.DELETE} and self.action not in self.locked_by_operation:
             # Locked until the write commits, so two writers with the same ETag cannot both pass.
             queryset = queryset.select_for_update(of=("self",))
         lookup_kwarg = self.lookup_url_kwarg or self.lookup_field

@@ -14,7 +14,6 @@ from wattwerk.core.api.serializers import RecordSerializer
 from wattwerk.core.api.views import RecordViewSet, record_action
 from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
-from wattwerk.energy.periods import Period
 from wattwerk.sales.api.urls import LineSerializer, LinesMixin, ReasonSerializer, _django_errors
 from wattwerk.sales.models import Opportunity
 
@@ -72,17 +71,6 @@ class FromOpportunitySerializer(serializers.Serializer):
             field.queryset = field.queryset.restrict(user, Action.READ)
         self.fields["alternative_to"].queryset = self.fields["alternative_to"].queryset.open()
 
-    def validate(self, data):
-        start, end = data.get("delivery_from"), data.get("delivery_to")
-        if bool(start) != bool(end):
-            missing = "delivery_to" if start else "delivery_from"
-            raise serializers.ValidationError({missing: "Ein Lieferzeitraum hat Beginn und Ende."})
-        if start and end <= start:
-            raise serializers.ValidationError(
-                {"delivery_to": "Das Lieferende muss nach dem Lieferbeginn liegen."}
-            )
-        return data
-
 
 class SendSerializer(serializers.Serializer):
     recipient = serializers.EmailField(
@@ -114,18 +102,10 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
     filterset_class = registry.for_model(Quote).filterset_class
     select_related = ("owner", "account", "opportunity", "contact", "group")
     ordering_fields = ["number", "binding_until", "total_eur", "total_kwh"]
-    # The operations lock the opportunity before its quotes; the action must not lock the quote
-    # first (two requests would wait on each other).
-    LOCKED_BY_OPERATION = {"activate", "win", "lose", "cancel", "revise", "send", "lines", "line"}
-
-    def get_object(self):
-        if self.action not in self.LOCKED_BY_OPERATION:
-            return super().get_object()
-        instance = self.related(Quote.objects.all()).get_for(
-            self.request.user, self.object_action or Action.READ, pk=self.kwargs["pk"]
-        )
-        self.check_object_permissions(self.request, instance)
-        return instance
+    # The operations lock the opportunity before its quotes (see quotes.operations._locked).
+    locked_by_operation = frozenset(
+        {"activate", "win", "lose", "cancel", "revise", "send", "lines", "line"}
+    )
 
     def _act(self, request, function, **arguments):
         quote = self.get_object()
@@ -219,24 +199,9 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
         if given; ``alternative_to`` puts both quotes in one group."""
         data = FromOpportunitySerializer(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        opportunity = values["opportunity"]
-        period = None
-        if values.get("delivery_from"):
-            period = Period(values["delivery_from"], values["delivery_to"])
         try:
-            quote = operations.create_quote(
-                quote=Quote(
-                    name=values["name"],
-                    opportunity=opportunity,
-                    binding_until=values.get("binding_until"),
-                    indicative=values["indicative"],
-                ),
-                take_lines=values["take_lines"],
-                period=period,
-                alternative_to=values.get("alternative_to"),
-                acting_user=request.user,
-                now=timezone.now(),
+            quote = operations.quote_from_opportunity(
+                acting_user=request.user, now=timezone.now(), **data.validated_data
             )
         except DjangoValidationError as error:
             raise _django_errors(error) from error

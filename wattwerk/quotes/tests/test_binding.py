@@ -70,7 +70,7 @@ def test_an_expired_quote_cannot_be_won_even_before_any_task_ran(api_client, now
     assert refused.status_code == 400
     assert "Bindefrist" in str(refused.json())
     assert "Revision" in str(refused.json())
-    assert Quote.objects.get(pk=quote.pk).stored_status == "active"
+    assert Quote.objects.filter(pk=quote.pk, status="active").exists()  # as stored
     assert Opportunity.objects.get(pk=quote.opportunity_id).status == "open"
 
 
@@ -103,7 +103,7 @@ def test_the_task_persists_expiry_once_with_a_history_entry(now):
     assert operations.expire_due(now=now) == 1
     assert operations.expire_due(now=now) == 0
 
-    assert Quote.objects.get(pk=quote.pk).stored_status == "expired"
+    assert Quote.objects.filter(pk=quote.pk, status="expired").exists()  # as stored
     events = list(history_for(quote).filter(event="quote_expired"))
     assert len(events) == 1
     assert "Bindefrist abgelaufen" in events[0].message

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from wattwerk.core.api.routers import router
 
 from .. import queries
-from ..views import tables
 
 
 class ColumnSerializer(serializers.Serializer):
@@ -64,11 +63,20 @@ class ReportViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=ReportIndexSerializer(many=True))
     def list(self, request):
-        return Response([{"key": key} for key in tables(request, timezone.now())])
+        return Response(
+            [
+                {"key": key}
+                for key in queries.catalogue(
+                    request.user, timezone.now(), request.query_params.get("by", "stage")
+                )
+            ]
+        )
 
     @extend_schema(parameters=[BY], responses=ReportSerializer)
     def retrieve(self, request, key=None):
-        builders = tables(request, timezone.now())
+        builders = queries.catalogue(
+            request.user, timezone.now(), request.query_params.get("by", "stage")
+        )
         if key not in builders:
             raise Http404
         table = builders[key]()
