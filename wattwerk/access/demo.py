@@ -77,7 +77,8 @@ FIELD_PROFILES = {
         "Bonität, Sicherheiten und kaufmännische Daten lesen und schreiben.",
         ["kredit"],
     ),
-    "Preisbildung": ("Preis- und Kalkulationsfelder der Angebote.", ["preisbildung"]),
+    "Preisbildung": ("Preise der Angebote lesen und schreiben.", ["preisbildung"]),
+    "Vertrieb": ("Preise der Angebote lesen.", ["vertrieb", "gk", "weiterverteiler"]),
 }
 
 

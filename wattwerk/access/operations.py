@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from wattwerk.core import changelog
-from wattwerk.core.querysets import Action
+from wattwerk.core.querysets import Action, secured_parts
 from wattwerk.core.registry import RecordType, registry
 
 from .models import (
@@ -199,42 +199,59 @@ class FieldAccess(models.TextChoices):
 
 @dataclass(frozen=True)
 class SecuredFieldRow:
-    """One secured field of a registered record type, a row of the profile's field matrix."""
+    """One secured field of a registered record type (or of its child rows, such as a quote's
+    lines), a row of the profile's field matrix."""
 
     record_type: RecordType
     content_type_id: int
     field_name: str
+    part: str = ""  # the relation to the child rows holding the field ("lines"), or none
 
     @property
     def key(self) -> FieldKey:
         return (self.content_type_id, self.field_name)
 
     @property
+    def model(self) -> type:
+        model = self.record_type.model
+        return secured_parts(model)[self.part] if self.part else model
+
+    @property
+    def api_field(self) -> str:
+        """The field as the API names it: "rating", or "lines.price_ct_kwh" on child rows."""
+        return f"{self.part}.{self.field_name}" if self.part else self.field_name
+
+    @property
     def record_type_label(self) -> str:
-        return self.record_type.verbose_name_plural
+        return str(self.model._meta.verbose_name_plural)
 
     @property
     def field_label(self) -> str:
-        return str(self.record_type.model._meta.get_field(self.field_name).verbose_name)
+        return str(self.model._meta.get_field(self.field_name).verbose_name)
 
     @property
     def label(self) -> str:
-        """ "Notizen · Bonitätsnote" """
+        """ "Notizen · Bonitätsnote", "Angebotszeilen · Arbeitspreis (ct/kWh)" """
         return f"{self.record_type_label} · {self.field_label}"
 
 
 def secured_field_rows() -> list[SecuredFieldRow]:
-    """Every secured field of every registered record type, in the registry's order and then
-    the order of the record type's ``secured_fields`` (content types come from Django's cache:
-    one query at most, whatever the number of rows)."""
-    record_types = [rt for rt in registry if getattr(rt.model, "secured_fields", ())]
-    if not record_types:
+    """Every secured field of every registered record type and of its secured parts, in the
+    registry's order and then the order of ``secured_fields`` (content types come from Django's
+    cache: one query at most, whatever the number of rows)."""
+    holders = [
+        (rt, part, model)
+        for rt in registry
+        for part, model in [("", rt.model), *secured_parts(rt.model).items()]
+        if getattr(model, "secured_fields", ())
+    ]
+    if not holders:
         return []
-    content_types = ContentType.objects.get_for_models(*(rt.model for rt in record_types))
+    content_types = ContentType.objects.get_for_models(*(model for _rt, _part, model in holders))
     return [
-        SecuredFieldRow(rt, content_types[rt.model].pk, name)
-        for rt in record_types
-        for name in rt.model.secured_fields
+        SecuredFieldRow(rt, content_types[model].pk, name, part)
+        for rt, part, model in holders
+        for name in model.secured_fields
     ]
 
 
@@ -278,6 +295,7 @@ def _field_row_name(key: FieldKey, rows: dict[FieldKey, SecuredFieldRow], labels
 
 def _field_errors(access: dict, rows: dict[FieldKey, SecuredFieldRow]) -> list[ValidationError]:
     record_types = {row.content_type_id: row.record_type for row in matrix_rows()}
+    record_types |= {row.content_type_id: row.record_type for row in rows.values()}
     errors = []
     for key, value in access.items():
         content_type_id, name = key

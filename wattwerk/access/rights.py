@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from wattwerk.core.querysets import Action, is_superuser
+from wattwerk.core.querysets import Action, is_superuser, secured_parts
 
 from .models import Department, Depth, FieldPermission, RolePrivilege, Share, Team
 
@@ -269,7 +269,9 @@ def explain(user, instance: models.Model, actions=(Action.READ, Action.WRITE, Ac
             for a in actions
         ]
     reasons = _explain_records(user, instance, model, actions)
-    return reasons + explain_fields(user, model)
+    for holder in [model, *secured_parts(model).values()]:  # a quote, and its lines' prices
+        reasons += explain_fields(user, holder)
+    return reasons
 
 
 def explain_fields(user, model: type[models.Model]) -> list[Reason]:

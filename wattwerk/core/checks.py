@@ -45,3 +45,25 @@ def secured_fields_exist(app_configs=None, **kwargs):
                     )
                 )
     return errors
+
+
+@checks.register(checks.Tags.models)
+def secured_parts_exist(app_configs=None, **kwargs):
+    errors = []
+    for model in apps.get_models():
+        for name in getattr(model, "secured_parts", ()):
+            try:
+                relation = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                relation = None
+            part = relation.related_model if relation is not None and relation.one_to_many else None
+            if part is None or not getattr(part, "secured_fields", ()):
+                errors.append(
+                    checks.Error(
+                        f"{model.__name__}.secured_parts names {name!r}, which is no relation "
+                        "to child rows with secured_fields of their own.",
+                        obj=model,
+                        id="wattwerk.E003",
+                    )
+                )
+    return errors

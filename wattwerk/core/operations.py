@@ -139,7 +139,7 @@ def require(instance: models.Model, acting_user, action: str) -> None:
         )
 
 
-def _check_secured_writes(instance: models.Model, acting_user, stored: models.Model | None):
+def check_secured_writes(instance: models.Model, acting_user, stored: models.Model | None):
     """A secured field the user may not write must keep its value (its default when new)."""
     read_only = field_rights(acting_user, type(instance)).read_only
     refused = {}
@@ -178,7 +178,7 @@ def create_record(
         )
         if unowned:
             instance.owner = acting_user
-        _check_secured_writes(instance, acting_user, stored=None)
+        check_secured_writes(instance, acting_user, stored=None)
         instance.full_clean()
         instance.save()
         _set_many_to_many(instance, many_to_many, acting_user)
@@ -218,7 +218,7 @@ def update_record(
             raise ValidationError(
                 {"owner": _("Sie dürfen diesen Datensatz niemand anderem zuweisen.")}
             )
-        _check_secured_writes(instance, acting_user, stored=stored)
+        check_secured_writes(instance, acting_user, stored=stored)
         instance.full_clean()
         instance.save()
         _set_many_to_many(instance, many_to_many, acting_user)

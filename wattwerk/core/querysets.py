@@ -12,8 +12,10 @@ is organisation data: only a grant for the whole organisation reaches it.
 
 Field-level security works alongside: a model names its sensitive fields in ``secured_fields``
 (credit rating, debtor number, price calculation); only holders of a field security profile
-read or write them. :func:`field_rights` answers, per user and record type, which of them are
-hidden and which are read-only; forms, tables, filters, the API and the history ask it.
+read or write them. Child rows that are no record type of their own (a quote's lines) secure
+fields the same way, and the record type names them in ``secured_parts``. :func:`field_rights`
+answers, per user and record type, which of them are hidden and which are read-only; forms,
+tables, filters, the API and the history ask it.
 """
 
 from dataclasses import dataclass
@@ -105,6 +107,15 @@ def secured_fields(model: type[models.Model]) -> frozenset[str]:
     return frozenset(getattr(model, "secured_fields", ()))
 
 
+def secured_parts(model: type[models.Model]) -> dict[str, type[models.Model]]:
+    """The child rows of a record type that secure fields of their own (a quote's lines and
+    their prices): relation name → model, from the record type's ``secured_parts``."""
+    return {
+        name: model._meta.get_field(name).related_model
+        for name in getattr(model, "secured_parts", ())
+    }
+
+
 @dataclass(frozen=True)
 class FieldRights:
     """What one user may do with the secured fields of one record type."""
@@ -133,6 +144,16 @@ def field_rights(user, model: type[models.Model]) -> FieldRights:
         else (frozenset(), frozenset())
     )
     return FieldRights(hidden=secured - readable, read_only=secured - (writable & readable))
+
+
+def hidden_in_history(user, model: type[models.Model]) -> frozenset[str]:
+    """The secured fields whose values a record's history must not show the user: the record
+    type's own and its parts' (a line's price change is logged on its quote, keyed by the
+    field's name)."""
+    hidden = field_rights(user, model).hidden
+    for part in secured_parts(model).values():
+        hidden |= field_rights(user, part).hidden
+    return hidden
 
 
 def restrict_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import changelog
 from .models import ObjectChange
-from .querysets import field_rights
+from .querysets import hidden_in_history
 
 PAGE = 25
 KINDS = {
@@ -73,7 +73,7 @@ def _history(instance, user, *, kinds, before, seen, limit) -> list[Entry]:
         entries = entries.filter(events if wanted[0] else ~events)
     if before is not None:
         entries = entries.filter(changed_at__lte=before).exclude(pk__in=seen_ids(seen, "h"))
-    hidden = field_rights(user, type(instance)).hidden
+    hidden = hidden_in_history(user, type(instance))
     found = []
     for entry in entries.order_by("-changed_at", "-pk")[:limit]:
         entry.rows = changelog.change_rows(type(instance), entry, hidden=hidden)

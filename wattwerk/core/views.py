@@ -23,7 +23,15 @@ from django_tables2 import RequestConfig
 
 from . import changelog, exports, operations, timeline
 from .models import SavedView
-from .querysets import Action, explain_access, field_rights, secured_fields, user_can
+from .querysets import (
+    Action,
+    explain_access,
+    field_rights,
+    hidden_in_history,
+    secured_fields,
+    secured_parts,
+    user_can,
+)
 from .registry import RecordType, registry
 from .search import global_search
 
@@ -150,7 +158,7 @@ class RecordHistoryView(RecordView):
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         instance = self.get_object(Action.READ)
         entries = list(changelog.history_for(instance)[:200])
-        hidden = field_rights(request.user, self.model).hidden
+        hidden = hidden_in_history(request.user, self.model)
         for entry in entries:
             entry.rows = changelog.change_rows(self.model, entry, hidden=hidden)
         context = self.base_context(object=instance, entries=entries, active_tab="history")
@@ -203,19 +211,23 @@ class RecordAccessView(RecordView):
             for action, label in Action.choices
             if action in {Action.READ, Action.WRITE, Action.DELETE}
         ]
-        rights = field_rights(request.user, self.model)
         secured = []
-        for field in self.model._meta.concrete_fields:
-            if field.name not in secured_fields(self.model):
-                continue
-            if not rights.may_read(field.name):
-                state = _("verborgen")
-            elif rights.may_write(field.name):
-                state = _("lesen und schreiben")
-            else:
-                state = _("nur lesen")
-            texts = sorted({r.text for r in reasons if r.field == field.name})
-            secured.append((field.verbose_name, state, texts))
+        for holder in [self.model, *secured_parts(self.model).values()]:
+            rights = field_rights(request.user, holder)
+            for field in holder._meta.concrete_fields:
+                if field.name not in secured_fields(holder):
+                    continue
+                if not rights.may_read(field.name):
+                    state = _("verborgen")
+                elif rights.may_write(field.name):
+                    state = _("lesen und schreiben")
+                else:
+                    state = _("nur lesen")
+                label = field.verbose_name
+                if holder is not self.model:  # "Angebotszeilen · Arbeitspreis (ct/kWh)"
+                    label = f"{holder._meta.verbose_name_plural} · {label}"
+                texts = sorted({r.text for r in reasons if r.field == field.name})
+                secured.append((label, state, texts))
         context = self.base_context(
             object=instance, by_action=by_action, secured=secured, active_tab="access"
         )

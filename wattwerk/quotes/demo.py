@@ -1,6 +1,7 @@
 """Demo: quotes on the open opportunities of Stadtwerke Musterstadt — the seed's example (three
 yearly quotes and one for 2027–2029, alternatives of one group), a quote whose Bindefrist ends
-tomorrow, an indication, an expired quote, a revised one and a lost one."""
+tomorrow, an indication, an expired quote, a revised one and a lost one. The prices of the
+lines are field-secured: the Preisbildung writes them, the Vertrieb reads them."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -8,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from wattwerk.access.demo import grant
+from wattwerk.access.demo import grant, secure
 from wattwerk.access.models import Depth, Privilege
 from wattwerk.core import demo
 from wattwerk.energy.periods import Period
 from wattwerk.sales.models import Opportunity
 
 from . import operations
-from .models import Quote
+from .models import Quote, QuoteLine
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -61,6 +62,9 @@ def load_quotes(*, now) -> None:
     grant("Vertriebsleitung", Quote, write=Depth.DEPARTMENT_TREE, delete=Depth.DEPARTMENT)
     grant("Preisbildung", Quote, write=org)
     grant("Administrator", Quote, **dict.fromkeys(Privilege.values, org))
+    # The prices: the Preisbildung sets them, the Vertrieb reads them (field security).
+    secure("Preisbildung", QuoteLine, *QuoteLine.secured_fields, write=True)
+    secure("Vertrieb", QuoteLine, *QuoteLine.secured_fields)
     if Quote.objects.exists():
         return  # loaded before
     opportunities = [

@@ -4,11 +4,15 @@ delivery point, period, quantities and prices, and the Bindefrist standing out."
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from wattwerk.core.querysets import field_rights
 
 from . import queries
-from .models import Quote
+from .models import Quote, QuoteLine
 
 PDF = "application/pdf"
 
@@ -26,6 +30,30 @@ def moment(value: datetime | None) -> str:
         return "–"
     local = timezone.localtime(value)
     return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} {zone_name(local)}"
+
+
+def unreadable_prices(user) -> list[str]:
+    """The price fields of quote lines the user may not read (field security), by label."""
+    hidden = field_rights(user, QuoteLine).hidden
+    return [
+        str(QuoteLine._meta.get_field(name).verbose_name)
+        for name in QuoteLine.secured_fields
+        if name in hidden
+    ]
+
+
+def check_readable(user) -> None:
+    """The document shows every price: it is for users who may read them all (PermissionDenied
+    otherwise, naming the fields)."""
+    hidden = unreadable_prices(user)
+    if hidden:
+        raise PermissionDenied(
+            _(
+                "Das Angebotsdokument zeigt die Preise; Ihnen fehlt das Leserecht auf "
+                "%(fields)s (Feldsicherheit)."
+            )
+            % {"fields": ", ".join(hidden)}
+        )
 
 
 def filename(quote: Quote) -> str:

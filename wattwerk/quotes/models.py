@@ -187,6 +187,8 @@ class Quote(OwnedModel, ActivityLinks, RecordModel):
 
     objects = QuoteQuerySet.as_manager()
     changelog_exclude = ("total_eur", "total_kwh", "expiry_warned_at")
+    # The price fields of its lines are field-secured (for the Preisbildung): see QuoteLine.
+    secured_parts = ("lines",)
 
     class Meta(OwnedModel.Meta):
         verbose_name = _("Angebot")
@@ -330,6 +332,15 @@ class QuoteLine(Line):
         **MONEY_PLACES,
     )
 
+    # The price components: only holders of a field security profile read or write them (the
+    # Preisbildung writes, the Vertrieb reads). The amounts they give stay visible, like an
+    # opportunity's amount: the pipeline and the hit rate count them.
+    secured_fields = (
+        "price_ct_kwh",
+        "base_price_eur_month",
+        "capacity_price_eur_kw_year",
+        "value_eur",
+    )
     ENERGY_FIELDS = (
         *Line.ENERGY_FIELDS,
         "base_price_eur_month",

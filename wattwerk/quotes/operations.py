@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from wattwerk.activities import operations as activity_operations
 from wattwerk.activities.models import Activity
 from wattwerk.core import changelog, operations, outbox
-from wattwerk.core.querysets import Action
+from wattwerk.core.querysets import Action, field_rights
 from wattwerk.energy.periods import Period
 from wattwerk.sales import operations as sales_operations
 from wattwerk.sales import totals
@@ -120,6 +120,7 @@ def add_line(*, parent: Quote, values: dict, acting_user, now: datetime) -> Quot
         quote = _locked(parent, acting_user)
         _check_draft(quote)
         line = QuoteLine(**values, quote=quote)
+        operations.check_secured_writes(line, acting_user, stored=None)
         _save_line(line)
         refresh(quote)
         _log(
@@ -137,9 +138,11 @@ def change_line(*, line: QuoteLine, values: dict, acting_user, now: datetime) ->
     with transaction.atomic():
         quote = _locked(line.quote, acting_user)
         _check_draft(quote)
-        before = line_data(line)
+        stored = QuoteLine.objects.get(pk=line.pk)
+        before = line_data(stored)
         for name, value in values.items():
             setattr(line, name, value)
+        operations.check_secured_writes(line, acting_user, stored=stored)
         _save_line(line)
         refresh(quote)
         changes = sales_operations.line_changes(before, line_data(line))
@@ -230,9 +233,13 @@ def create_quote(
             quote.group_id = alternative_to.group_id
         operations.create_record(instance=quote, acting_user=acting_user, now=now)
         if take_lines:
+            # A price reaches a quote only from someone who may write it (or from an earlier
+            # revision): without, the potential's price is left for the Preisbildung to set.
+            rights = field_rights(acting_user, QuoteLine)
+            taken = [name for name in FROM_OPPORTUNITY if rights.may_write(name)]
             source = quote.opportunity.lines.filter(line_set=LineSet.POTENTIAL).order_by("pk")
             for opportunity_line in source:
-                values = {name: getattr(opportunity_line, name) for name in FROM_OPPORTUNITY}
+                values = {name: getattr(opportunity_line, name) for name in taken}
                 values = _within_period(values, period)
                 if values is not None:
                     _save_line(QuoteLine(**values, quote=quote))
@@ -477,6 +484,7 @@ def revise_quote(*, quote: Quote, acting_user, now: datetime) -> Quote:
 def send_quote(*, quote: Quote, acting_user, now: datetime, recipient: str = "") -> Quote:
     """Send the quote's PDF to its contact (or ``recipient``) through the outbox, and note it
     as a completed e-mail activity on the quote. A draft is given (activated) on the way."""
+    documents.check_readable(acting_user)  # it could go to the sender's own address
     # Rendered before the transaction: no lock is held while WeasyPrint works (about a second).
     pdf = (documents.filename(quote), documents.render_pdf(quote, now), documents.PDF)
     with transaction.atomic():

@@ -4,6 +4,7 @@ and what changed between two revisions."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from wattwerk.core.changelog import format_value
 from wattwerk.core.querysets import Action
@@ -57,12 +58,16 @@ def _line_key(line: QuoteLine) -> tuple:
     return (line.kind, line.commodity_id, line.delivery_point_id, line.malo_id, line.service_id)
 
 
-def _differences(old, new, names) -> list[tuple]:
+def _differences(old, new, names, hidden=frozenset()) -> list[tuple]:
+    """(label, old, new) of each field that differs; a hidden one (field security) says only
+    that it changed, as the history does."""
     found = []
     for name in names:
         model_field = type(new)._meta.get_field(name)
         before, after = getattr(old, name), getattr(new, name)
-        if before != after:
+        if before != after and name in hidden:
+            found.append((str(model_field.verbose_name), _("verborgen"), _("verborgen")))
+        elif before != after:
             found.append(
                 (
                     str(model_field.verbose_name),
@@ -73,9 +78,10 @@ def _differences(old, new, names) -> list[tuple]:
     return found
 
 
-def compare(old: Quote, new: Quote) -> Comparison:
+def compare(old: Quote, new: Quote, hidden: frozenset[str] = frozenset()) -> Comparison:
     """What differs between two revisions: the quote's fields, lines added, removed and
-    changed (field by field), and the total."""
+    changed (field by field, the ``hidden`` price fields without their values), and the
+    total."""
     line_fields = [
         name
         for name in (
@@ -96,7 +102,7 @@ def compare(old: Quote, new: Quote) -> Comparison:
             changes.append(LineChange(str(line), "added"))
             continue
         before = matches.pop(0)
-        differences = _differences(before, line, [*line_fields, "amount_eur"])
+        differences = _differences(before, line, [*line_fields, "amount_eur"], hidden)
         if differences:
             changes.append(LineChange(str(line), "changed", differences))
     for remaining in old_lines.values():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from wattwerk.activities.forms import DATETIME
 from wattwerk.core.forms import RecordForm
-from wattwerk.core.querysets import Action, user_can
+from wattwerk.core.querysets import Action, field_rights, user_can
 from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 from wattwerk.sales.models import Opportunity
@@ -36,7 +36,8 @@ class QuoteView(RecordView):
         return registry.for_model(Quote)
 
     def tab(self, name: str, status: int = 200, **context) -> HttpResponse:
-        context = self.base_context(active_tab=name, **context)
+        hidden = field_rights(self.request.user, QuoteLine).hidden  # the prices (Preisbildung)
+        context = self.base_context(active_tab=name, hidden=hidden, **context)
         response = render_page(self.request, self.template_name, context, partial="tab")
         response.status_code = status
         return response
@@ -126,6 +127,7 @@ class DocumentView(QuoteView):
 
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         quote = self.get_object(Action.READ)
+        documents.check_readable(request.user)
         response = HttpResponse(documents.render_pdf(quote, timezone.now()), documents.PDF)
         response["Content-Disposition"] = f'inline; filename="{documents.filename(quote)}"'
         return response
@@ -227,7 +229,8 @@ class RevisionsView(QuoteView):
             new = by_revision.get(int(request.GET.get("new", quote.revision)))
         except ValueError:
             old = new = None
-        comparison = queries.compare(old, new) if old and new and old != new else None
+        hidden = field_rights(request.user, QuoteLine).hidden
+        comparison = queries.compare(old, new, hidden) if old and new and old != new else None
         return self.tab(
             "revisions",
             object=quote,

@@ -166,7 +166,11 @@ class ProfileFieldSerializer(serializers.Serializer):
         choices=[], help_text="Kürzel des Datensatztyps, wie in seiner URL (z. B. notes)"
     )
     field = serializers.CharField(
-        max_length=100, help_text="Name des feldgesicherten Felds, wie in der API (z. B. rating)"
+        max_length=100,
+        help_text=(
+            "Name des feldgesicherten Felds, wie in der API (z. B. rating); "
+            "Felder von Zeilen mit der Beziehung davor (z. B. lines.price_ct_kwh bei quotes)"
+        ),
     )
     access = serializers.ChoiceField(
         choices=FieldAccess.choices,

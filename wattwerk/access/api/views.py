@@ -146,7 +146,7 @@ def profile_fields_data(profile: FieldSecurityProfile) -> list[dict]:
         [
             {
                 "record_type": row.record_type.slug,
-                "field": row.field_name,
+                "field": row.api_field,
                 "access": access.get(row.key, operations.FieldAccess.NONE),
             }
             for row in operations.secured_field_rows()
@@ -221,8 +221,15 @@ class FieldSecurityProfileViewSet(RecordViewSet):
             content_type_ids = {
                 row.record_type.slug: row.content_type_id for row in operations.matrix_rows()
             }
+            secured = {
+                (row.record_type.slug, row.api_field): row.key
+                for row in operations.secured_field_rows()
+            }
             keys = [
-                (content_type_ids[entry["record_type"]], entry["field"])
+                secured.get(
+                    (entry["record_type"], entry["field"]),
+                    (content_type_ids[entry["record_type"]], entry["field"]),
+                )
                 for entry in entries.validated_data
             ]
             access = {

@@ -80,6 +80,8 @@ def only_notes_are_secured(monkeypatch):
     for record_type in registry:
         if record_type.model is not Note and getattr(record_type.model, "secured_fields", ()):
             monkeypatch.setattr(record_type.model, "secured_fields", ())
+        if getattr(record_type.model, "secured_parts", ()):
+            monkeypatch.setattr(record_type.model, "secured_parts", ())
 
 
 @pytest.fixture

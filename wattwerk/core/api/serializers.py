@@ -28,13 +28,14 @@ def restrict_related(serializer: serializers.Serializer, user) -> None:
             field.queryset = queryset.restrict(user, Action.READ)
 
 
-class RecordSerializer(serializers.ModelSerializer):
-    display = serializers.SerializerMethodField(help_text="Anzeigename des Datensatzes")
+class SecuredFieldsMixin:
+    """For a model serializer: the secured fields the caller may not read are left out, and
+    sending one they may not write is refused (400 naming the field) unless sent back
+    unchanged. Also serves child rows that secure fields of their own (a quote's lines)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
+        user = getattr(self.context.get("request"), "user", None)
         if getattr(self.context.get("view"), "swagger_fake_view", False):
             # Generating the schema: one schema for everybody, every field documented.
             self.field_rights = FieldRights()
@@ -45,24 +46,15 @@ class RecordSerializer(serializers.ModelSerializer):
             self.field_rights = field_rights(user, self.Meta.model)
         for name in self.field_rights.hidden:
             self.fields.pop(name, None)
-        restrict_related(self, user)
 
     def to_internal_value(self, data):
-        refused = self.refused_secured_fields(data) | self.unknown_fields(data)
+        refused = self.refused_input(data)
         if refused:
             raise serializers.ValidationError(refused)
         return super().to_internal_value(data)
 
-    def unknown_fields(self, data) -> dict[str, list[str]]:
-        """Names in the input the record type does not have (a ``stage``, say, which changes
-        only through its own actions): refused, rather than silently ignored."""
-        if not hasattr(data, "keys"):
-            return {}
-        known = set(self.fields) | self.field_rights.hidden
-        return {
-            name: [_("Unbekanntes Feld; es wurde nichts geändert.")]
-            for name in sorted(set(data.keys()) - known)
-        }
+    def refused_input(self, data) -> dict[str, list[str]]:
+        return self.refused_secured_fields(data)
 
     def refused_secured_fields(self, data) -> dict[str, list[str]]:
         """Secured fields in the input the caller may not write, unless sent back unchanged."""
@@ -80,6 +72,28 @@ class RecordSerializer(serializers.ModelSerializer):
                 )
             ]
         return refused
+
+
+class RecordSerializer(SecuredFieldsMixin, serializers.ModelSerializer):
+    display = serializers.SerializerMethodField(help_text="Anzeigename des Datensatzes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        restrict_related(self, getattr(self.context.get("request"), "user", None))
+
+    def refused_input(self, data) -> dict[str, list[str]]:
+        return self.refused_secured_fields(data) | self.unknown_fields(data)
+
+    def unknown_fields(self, data) -> dict[str, list[str]]:
+        """Names in the input the record type does not have (a ``stage``, say, which changes
+        only through its own actions): refused, rather than silently ignored."""
+        if not hasattr(data, "keys"):
+            return {}
+        known = set(self.fields) | self.field_rights.hidden
+        return {
+            name: [_("Unbekanntes Feld; es wurde nichts geändert.")]
+            for name in sorted(set(data.keys()) - known)
+        }
 
     def get_display(self, instance) -> str:
         return str(instance)

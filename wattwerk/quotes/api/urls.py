@@ -10,9 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from wattwerk.core.api.routers import router
-from wattwerk.core.api.serializers import RecordSerializer
+from wattwerk.core.api.serializers import RecordSerializer, SecuredFieldsMixin
 from wattwerk.core.api.views import RecordViewSet, record_action
-from wattwerk.core.querysets import Action
+from wattwerk.core.querysets import Action, field_rights
 from wattwerk.core.registry import registry
 from wattwerk.sales.api.urls import LineSerializer, LinesMixin, ReasonSerializer, _django_errors
 from wattwerk.sales.models import Opportunity
@@ -22,7 +22,10 @@ from ..forms import QUOTE_DERIVED, QUOTE_FIELDS, readable_groups
 from ..models import Quote, QuoteGroup, QuoteLine
 
 
-class QuoteLineSerializer(LineSerializer):
+class QuoteLineSerializer(SecuredFieldsMixin, LineSerializer):
+    """A quote's line; its price fields are field-secured (missing from answers without read,
+    refused without write)."""
+
     revenue_eur = None
 
     class Meta(LineSerializer.Meta):
@@ -155,6 +158,7 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
     def pdf(self, request, *args, **kwargs):
         """The quote as a German PDF on the supplier's letterhead."""
         quote = self.get_object()
+        documents.check_readable(request.user)
         response = HttpResponse(documents.render_pdf(quote, timezone.now()), documents.PDF)
         response["Content-Disposition"] = f'inline; filename="{documents.filename(quote)}"'
         return response
@@ -190,7 +194,8 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
             return Response(
                 {"detail": "Diese Revision gibt es nicht."}, status=status.HTTP_404_NOT_FOUND
             )
-        return Response(ComparisonSerializer(queries.compare(older, quote)).data)
+        hidden = field_rights(request.user, QuoteLine).hidden  # the prices (Preisbildung)
+        return Response(ComparisonSerializer(queries.compare(older, quote, hidden)).data)
 
     @extend_schema(request=FromOpportunitySerializer, responses={201: QuoteSerializer})
     @record_action(detail=False, url_path="from-opportunity")

@@ -4,9 +4,10 @@ year over 2027–2029 — and a salesperson who may work on it and its quotes.""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from wattwerk.access.tests.factories import UserFactory
+from wattwerk.access.tests.factories import UserFactory, profile_with
 from wattwerk.core import operations as core_operations
 from wattwerk.customers.tests.factories import AccountFactory
+from wattwerk.quotes.models import QuoteLine
 from wattwerk.sales import operations as sales_operations
 from wattwerk.sales.models import Opportunity
 from wattwerk.sales.tests.factories import energy
@@ -28,8 +29,17 @@ SALES = [
 TEN_GWH = Decimal("10000000")  # kWh
 
 
-def salesperson():
-    return UserFactory(permissions=SALES)
+def salesperson(prices: str = "write"):
+    """A user who may work on opportunities and quotes, and read and write ("write"), only read
+    ("read") or not even see ("none") the prices of quote lines (field security)."""
+    return with_prices(UserFactory(permissions=SALES), prices)
+
+
+def with_prices(user, prices: str = "write"):
+    if prices != "none":
+        fields = QuoteLine.secured_fields
+        profile_with(QuoteLine, *fields, write=prices == "write", users=[user])
+    return user
 
 
 def seed_opportunity(owner, now, probability=50):

@@ -12,7 +12,7 @@ from wattwerk.access.tests.factories import UserFactory
 from wattwerk.quotes.models import Quote
 from wattwerk.sales.models import AccountOpportunity
 
-from .helpers import SALES, seed_opportunity
+from .helpers import SALES, seed_opportunity, with_prices
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def new_quote(page: Page, name: str, binding: str, period=None, alternative_to=N
 def test_the_seeds_group_created_sent_and_won_in_the_browser(
     page: Page, force_login, page_watch, reference_data
 ):
-    seller = UserFactory(permissions=[*SALES, *READS])
+    seller = with_prices(UserFactory(permissions=[*SALES, *READS]))
     now = timezone.now()
     opportunity = seed_opportunity(seller, now, probability=50)
     force_login(seller)

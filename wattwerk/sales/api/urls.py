@@ -98,10 +98,11 @@ class LinesMixin:
     )
     def lines(self, request, *args, **kwargs):
         """The lines (potential and total demand); POST adds one (needs write)."""
+        context = {"request": request}  # what the caller may read of them (secured prices)
         if request.method == "GET":
             parent = self.get_object()
             lines = parent.lines.select_related("commodity")
-            return Response(self.line_serializer(lines, many=True).data)
+            return Response(self.line_serializer(lines, many=True, context=context).data)
         self.object_action = Action.WRITE
         parent = self.get_object()
         values = self._line_values(request, partial=False)
@@ -111,7 +112,9 @@ class LinesMixin:
             )
         except DjangoValidationError as error:
             raise _django_errors(error) from error
-        return Response(self.line_serializer(line).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.line_serializer(line, context=context).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=LineSerializer, responses=LineSerializer)
     @record_action(
@@ -136,7 +139,7 @@ class LinesMixin:
                 )
             except DjangoValidationError as error:
                 raise _django_errors(error) from error
-        return Response(self.line_serializer(line).data)
+        return Response(self.line_serializer(line, context={"request": request}).data)
 
 
 class LeadSerializer(RecordSerializer):
