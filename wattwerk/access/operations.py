@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from wattwerk.core import changelog
-from wattwerk.core.querysets import Action, secured_parts
+from wattwerk.core.querysets import Action, secured_holders, secured_name, secured_parts
 from wattwerk.core.registry import RecordType, registry
 
 from .models import (
@@ -219,7 +219,7 @@ class SecuredFieldRow:
     @property
     def api_field(self) -> str:
         """The field as the API names it: "rating", or "lines.price_ct_kwh" on child rows."""
-        return f"{self.part}.{self.field_name}" if self.part else self.field_name
+        return secured_name(self.part, self.field_name)
 
     @property
     def record_type_label(self) -> str:
@@ -242,7 +242,7 @@ def secured_field_rows() -> list[SecuredFieldRow]:
     holders = [
         (rt, part, model)
         for rt in registry
-        for part, model in [("", rt.model), *secured_parts(rt.model).items()]
+        for part, model in secured_holders(rt.model)
         if getattr(model, "secured_fields", ())
     ]
     if not holders:
@@ -277,35 +277,36 @@ def _access_label(access: str) -> str:
     return str(FieldAccess(access).label) if access in FieldAccess.values else str(access)
 
 
-def _field_row_name(key: FieldKey, rows: dict[FieldKey, SecuredFieldRow], labels) -> str:
+def _field_row_name(key: FieldKey, rows: dict[FieldKey, SecuredFieldRow], models_) -> str:
     """ "Notizen · Bonitätsnote", also for a row that names no registered record type or no
     secured field (then its field's label if it has one, else the name as sent)."""
     if key in rows:
         return rows[key].label
     content_type_id, name = key
-    record_type = labels.get(content_type_id)
-    if record_type is None:
+    model = models_.get(content_type_id)
+    if model is None:
         return _("Datensatztyp %(id)s · %(field)s") % {"id": content_type_id, "field": name}
     try:
-        field_label = str(record_type.model._meta.get_field(name).verbose_name)
+        field_label = str(model._meta.get_field(name).verbose_name)
     except (FieldDoesNotExist, TypeError):
         field_label = str(name)
-    return f"{record_type.verbose_name_plural} · {field_label}"
+    return f"{model._meta.verbose_name_plural} · {field_label}"
 
 
 def _field_errors(access: dict, rows: dict[FieldKey, SecuredFieldRow]) -> list[ValidationError]:
-    record_types = {row.content_type_id: row.record_type for row in matrix_rows()}
-    record_types |= {row.content_type_id: row.record_type for row in rows.values()}
+    # The record types and their secured parts (a quote's lines), by content type.
+    holders = {row.content_type_id: row.record_type.model for row in matrix_rows()}
+    holders |= {row.content_type_id: row.model for row in rows.values()}
     errors = []
     for key, value in access.items():
         content_type_id, name = key
         params = {
-            "row": _field_row_name(key, rows, record_types),
+            "row": _field_row_name(key, rows, holders),
             "value": value,
             "content_type_id": content_type_id,
             "field_name": name,
         }
-        if content_type_id not in record_types:
+        if content_type_id not in holders:
             message, code = _("%(row)s: kein bekannter Datensatztyp."), "unknown_record_type"
         elif key not in rows:
             message, code = _("%(row)s: kein feldgesichertes Feld."), "unknown_field"

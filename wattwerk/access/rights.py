@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from wattwerk.core.querysets import Action, is_superuser, secured_parts
+from wattwerk.core.querysets import Action, is_superuser, secured_holders, secured_name
 
 from .models import Department, Depth, FieldPermission, RolePrivilege, Share, Team
 
@@ -269,13 +269,14 @@ def explain(user, instance: models.Model, actions=(Action.READ, Action.WRITE, Ac
             for a in actions
         ]
     reasons = _explain_records(user, instance, model, actions)
-    for holder in [model, *secured_parts(model).values()]:  # a quote, and its lines' prices
-        reasons += explain_fields(user, holder)
+    for part, holder in secured_holders(model):  # a quote, and its lines' prices
+        reasons += explain_fields(user, holder, part)
     return reasons
 
 
-def explain_fields(user, model: type[models.Model]) -> list[Reason]:
-    """Which field security profiles let the user read or write each secured field."""
+def explain_fields(user, model: type[models.Model], part: str = "") -> list[Reason]:
+    """Which field security profiles let the user read or write each secured field (of the
+    child rows ``part`` names: "lines.price_ct_kwh")."""
     secured = getattr(model, "secured_fields", ())
     if not secured:
         return []
@@ -298,7 +299,7 @@ def explain_fields(user, model: type[models.Model]) -> list[Reason]:
                 Reason(
                     action=action,
                     source="field_profile",
-                    field=name,
+                    field=secured_name(part, name),
                     text=_("Feldsicherheitsprofil „%(profile)s“") % {"profile": profile},
                 )
             )

@@ -49,6 +49,7 @@ def secured_fields_exist(app_configs=None, **kwargs):
 
 @checks.register(checks.Tags.models)
 def secured_parts_exist(app_configs=None, **kwargs):
+    """``secured_parts`` names relations to child rows that secure fields of their own."""
     errors = []
     for model in apps.get_models():
         for name in getattr(model, "secured_parts", ()):

@@ -116,6 +116,17 @@ def secured_parts(model: type[models.Model]) -> dict[str, type[models.Model]]:
     }
 
 
+def secured_holders(model: type[models.Model]) -> list[tuple[str, type[models.Model]]]:
+    """The record type itself (relation "") and its secured parts: where its secured fields
+    live."""
+    return [("", model), *secured_parts(model).items()]
+
+
+def secured_name(part: str, name: str) -> str:
+    """A secured field as the API names it: "rating", or "lines.price_ct_kwh" on a part."""
+    return f"{part}.{name}" if part else name
+
+
 @dataclass(frozen=True)
 class FieldRights:
     """What one user may do with the secured fields of one record type."""
@@ -150,9 +161,9 @@ def hidden_in_history(user, model: type[models.Model]) -> frozenset[str]:
     """The secured fields whose values a record's history must not show the user: the record
     type's own and its parts' (a line's price change is logged on its quote, keyed by the
     field's name)."""
-    hidden = field_rights(user, model).hidden
-    for part in secured_parts(model).values():
-        hidden |= field_rights(user, part).hidden
+    hidden = frozenset()
+    for _part, holder in secured_holders(model):
+        hidden |= field_rights(user, holder).hidden
     return hidden
 
 

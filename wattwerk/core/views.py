@@ -29,7 +29,8 @@ from .querysets import (
     field_rights,
     hidden_in_history,
     secured_fields,
-    secured_parts,
+    secured_holders,
+    secured_name,
     user_can,
 )
 from .registry import RecordType, registry
@@ -212,7 +213,7 @@ class RecordAccessView(RecordView):
             if action in {Action.READ, Action.WRITE, Action.DELETE}
         ]
         secured = []
-        for holder in [self.model, *secured_parts(self.model).values()]:
+        for part, holder in secured_holders(self.model):
             rights = field_rights(request.user, holder)
             for field in holder._meta.concrete_fields:
                 if field.name not in secured_fields(holder):
@@ -224,9 +225,10 @@ class RecordAccessView(RecordView):
                 else:
                     state = _("nur lesen")
                 label = field.verbose_name
-                if holder is not self.model:  # "Angebotszeilen · Arbeitspreis (ct/kWh)"
+                if part:  # "Angebotszeilen · Arbeitspreis (ct/kWh)"
                     label = f"{holder._meta.verbose_name_plural} · {label}"
-                texts = sorted({r.text for r in reasons if r.field == field.name})
+                name = secured_name(part, field.name)
+                texts = sorted({r.text for r in reasons if r.field == name})
                 secured.append((label, state, texts))
         context = self.base_context(
             object=instance, by_action=by_action, secured=secured, active_tab="access"

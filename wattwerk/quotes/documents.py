@@ -9,8 +9,6 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from wattwerk.core.querysets import field_rights
-
 from . import queries
 from .models import Quote, QuoteLine
 
@@ -32,20 +30,14 @@ def moment(value: datetime | None) -> str:
     return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} {zone_name(local)}"
 
 
-def unreadable_prices(user) -> list[str]:
-    """The price fields of quote lines the user may not read (field security), by label."""
-    hidden = field_rights(user, QuoteLine).hidden
-    return [
-        str(QuoteLine._meta.get_field(name).verbose_name)
-        for name in QuoteLine.secured_fields
-        if name in hidden
-    ]
-
-
 def check_readable(user) -> None:
     """The document shows every price: it is for users who may read them all (PermissionDenied
     otherwise, naming the fields)."""
-    hidden = unreadable_prices(user)
+    hidden = [
+        str(QuoteLine._meta.get_field(name).verbose_name)
+        for name in QuoteLine.secured_fields
+        if name in queries.hidden_prices(user)
+    ]
     if hidden:
         raise PermissionDenied(
             _(

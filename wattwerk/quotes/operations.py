@@ -138,7 +138,9 @@ def change_line(*, line: QuoteLine, values: dict, acting_user, now: datetime) ->
     with transaction.atomic():
         quote = _locked(line.quote, acting_user)
         _check_draft(quote)
+        # Read again under the quote's lock: what the caller read may be outdated.
         stored = QuoteLine.objects.get(pk=line.pk)
+        line = QuoteLine.objects.get(pk=line.pk)
         before = line_data(stored)
         for name, value in values.items():
             setattr(line, name, value)

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from wattwerk.core.changelog import format_value
-from wattwerk.core.querysets import Action
+from wattwerk.core.querysets import Action, field_rights
 
 from .models import Quote, QuoteLine, QuoteLineYear
 
@@ -20,6 +20,11 @@ LINE_RELATED = (
     "balancing_area",
 )
 COMPARED_FIELDS = ("name", "contact", "binding_until", "indicative", "payment_terms", "note")
+
+
+def hidden_prices(user) -> frozenset[str]:
+    """The price fields of quote lines the user may not read (field security)."""
+    return field_rights(user, QuoteLine).hidden
 
 
 def lines_with_years(quote: Quote) -> list[QuoteLine]:

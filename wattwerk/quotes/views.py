@@ -3,7 +3,7 @@ sending and deciding, revisions compared, and the tab "Angebote" of an opportuni
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from wattwerk.activities.forms import DATETIME
 from wattwerk.core.forms import RecordForm
-from wattwerk.core.querysets import Action, field_rights, user_can
+from wattwerk.core.querysets import Action, user_can
 from wattwerk.core.registry import registry
 from wattwerk.core.views import RecordView, render_page
 from wattwerk.sales.models import Opportunity
@@ -36,7 +36,7 @@ class QuoteView(RecordView):
         return registry.for_model(Quote)
 
     def tab(self, name: str, status: int = 200, **context) -> HttpResponse:
-        hidden = field_rights(self.request.user, QuoteLine).hidden  # the prices (Preisbildung)
+        hidden = queries.hidden_prices(self.request.user)  # field security (Preisbildung)
         context = self.base_context(active_tab=name, hidden=hidden, **context)
         response = render_page(self.request, self.template_name, context, partial="tab")
         response.status_code = status
@@ -145,13 +145,14 @@ class SendView(QuoteView):
                 acting_user=request.user,
                 now=timezone.now(),
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
+            refused = isinstance(error, PermissionDenied)
             return self.tab(
                 "decide",
-                422,
+                403 if refused else 422,
                 object=quote,
                 form=ReasonForm(),
-                errors=error.messages,
+                errors=[str(error)] if refused else error.messages,
                 now=timezone.now(),
             )
         messages.success(
@@ -229,7 +230,7 @@ class RevisionsView(QuoteView):
             new = by_revision.get(int(request.GET.get("new", quote.revision)))
         except ValueError:
             old = new = None
-        hidden = field_rights(request.user, QuoteLine).hidden
+        hidden = queries.hidden_prices(request.user)
         comparison = queries.compare(old, new, hidden) if old and new and old != new else None
         return self.tab(
             "revisions",

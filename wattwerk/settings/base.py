@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "OpportunityStatusEnum": "wattwerk.sales.models.Opportunity.Status",
         "ActivityStatusEnum": "wattwerk.activities.models.Activity.Status",
         "ChainStatusEnum": "wattwerk.activities.models.Chain.Status",
+        "LineKindEnum": "wattwerk.sales.models.LineKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -22,3 +22,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 DEBUG = False
+
+# Static files are found when asked for instead of listed whenever a test client starts (the
+# listing took a third of the suite's time); the browser tests still get every file.
+WHITENOISE_AUTOREFRESH = True

@@ -35,9 +35,10 @@ class SecuredFieldsMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = getattr(self.context.get("request"), "user", None)
-        if getattr(self.context.get("view"), "swagger_fake_view", False):
-            # Generating the schema: one schema for everybody, every field documented.
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if request is None or getattr(self.context.get("view"), "swagger_fake_view", False):
+            # Generating the schema (or no caller: the system): every field, each documented.
             self.field_rights = FieldRights()
             for name in secured_fields(self.Meta.model) & self.fields.keys():
                 field = self.fields[name]

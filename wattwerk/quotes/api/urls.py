@@ -4,7 +4,7 @@ creating one from an opportunity's potential, and quote groups."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from wattwerk.core.api.routers import router
 from wattwerk.core.api.serializers import RecordSerializer, SecuredFieldsMixin
 from wattwerk.core.api.views import RecordViewSet, record_action
-from wattwerk.core.querysets import Action, field_rights
+from wattwerk.core.querysets import Action
 from wattwerk.core.registry import registry
 from wattwerk.sales.api.urls import LineSerializer, LinesMixin, ReasonSerializer, _django_errors
 from wattwerk.sales.models import Opportunity
@@ -93,6 +93,10 @@ class ComparisonSerializer(serializers.Serializer):
         ]
 
 
+@extend_schema_view(
+    lines=extend_schema(request=QuoteLineSerializer, responses=QuoteLineSerializer(many=True)),
+    line=extend_schema(request=QuoteLineSerializer, responses=QuoteLineSerializer),
+)
 class QuoteViewSet(LinesMixin, RecordViewSet):
     """Angebote mit Zeilen, Bindefrist, Alternativen (Angebotsgruppe) und Revisionen; abgeben,
     gewinnen, verlieren, stornieren, überarbeiten. Ein abgegebenes Angebot nach Ablauf seiner
@@ -194,7 +198,7 @@ class QuoteViewSet(LinesMixin, RecordViewSet):
             return Response(
                 {"detail": "Diese Revision gibt es nicht."}, status=status.HTTP_404_NOT_FOUND
             )
-        hidden = field_rights(request.user, QuoteLine).hidden  # the prices (Preisbildung)
+        hidden = queries.hidden_prices(request.user)
         return Response(ComparisonSerializer(queries.compare(older, quote, hidden)).data)
 
     @extend_schema(request=FromOpportunitySerializer, responses={201: QuoteSerializer})

@@ -161,7 +161,7 @@ def test_a_reader_sees_the_price_but_cannot_post_one(client, now):
         },
     )
     assert response.status_code == 422
-    assert "Arbeitspreis" in response.content.decode()
+    assert "Sie dürfen das Feld „Arbeitspreis (ct/kWh)“ nicht ändern" in response.content.decode()
     assert QuoteLine.objects.get(pk=line.pk).price_ct_kwh == PRICE
 
 
@@ -174,6 +174,9 @@ def test_the_document_is_refused_without_read_on_the_prices(client, now):
     assert 'id="send-form"' not in decide
     response = client.get(reverse("quotes_document", args=[quote.pk]))
     assert response.status_code == 403
+    sent = client.post(reverse("quotes_send", args=[quote.pk]), {"recipient": "ich@example.com"})
+    assert sent.status_code == 403
+    assert "Leserecht auf Arbeitspreis (ct/kWh)" in sent.content.decode()
     with pytest.raises(PermissionDenied, match="Arbeitspreis"):
         operations.send_quote(
             quote=quote, acting_user=stranger, now=now, recipient="einkauf@example.com"
@@ -218,7 +221,7 @@ def test_history_and_comparison_show_that_a_price_changed_but_not_the_price(
     assert "6.1" in page  # the event's data as stored
 
 
-def test_the_access_tab_names_the_price_fields_of_the_lines(client, now):
+def test_the_access_tab_names_the_price_fields_of_the_lines(client, api_client, now):
     stranger = colleague("none")
     quote = draft(stranger, now)
     client.force_login(stranger)
@@ -227,8 +230,12 @@ def test_the_access_tab_names_the_price_fields_of_the_lines(client, now):
     assert "verborgen" in page
     reader = colleague("read")
     client.force_login(reader)
+    api_client.force_authenticate(reader)
     page = client.get(reverse("quotes_access", args=[quote.pk])).content.decode()
     assert "nur lesen" in page
+    reasons = api_client.get(f"/api/v1/quotes/{quote.pk}/access/").json()
+    fields = {r["field"] for r in reasons if r["source"] == "field_profile"}
+    assert fields == {f"lines.{name}" for name in PRICES}
 
 
 # --- API -----------------------------------------------------------------------------------
@@ -253,13 +260,19 @@ def test_the_api_leaves_the_prices_out_without_read_and_refuses_them_without_wri
     assert refused.status_code == 400
     assert [e["field"] for e in refused.json()["errors"]] == ["price_ct_kwh"]
     assert quote.lines.count() == 1
+    added = api_client.post(url, values, format="json")
+    assert added.status_code == 201
+    assert PRICES.isdisjoint(added.json())
+    changed = api_client.patch(f"{url}{added.json()['id']}/", {"annual_kwh": "2000"}, format="json")
+    assert changed.status_code == 200
+    assert PRICES.isdisjoint(changed.json())
     pdf = api_client.get(f"/api/v1/quotes/{quote.pk}/pdf/")
     assert pdf.status_code == 403
     assert "Arbeitspreis" in pdf.json()["detail"]
 
     reader = colleague("read")
     api_client.force_authenticate(reader)
-    [line] = api_client.get(url).json()
+    line = api_client.get(url).json()[0]
     assert Decimal(line["price_ct_kwh"]) == PRICE
     line_url = f"{url}{line['id']}/"
     echoed = api_client.patch(line_url, {"price_ct_kwh": line["price_ct_kwh"]}, format="json")
@@ -302,7 +315,20 @@ def test_the_field_matrix_lists_the_prices_of_the_lines_under_quotes(api_client,
 
 def test_the_system_check_catches_a_wrong_secured_part(monkeypatch):
     assert secured_parts_exist() == []
-    monkeypatch.setattr(Quote, "secured_parts", ("years",))
+    monkeypatch.setattr(Quote, "secured_parts", ("lines", "group"))  # a relation to one row
     [error] = secured_parts_exist()
     assert error.id == "wattwerk.E003"
-    assert "years" in error.msg
+    assert "'group'" in error.msg
+    monkeypatch.setattr(QuoteLine, "secured_fields", ())  # child rows that secure nothing
+    assert [error.id for error in secured_parts_exist()] == ["wattwerk.E003", "wattwerk.E003"]
+
+
+def test_the_api_schema_documents_the_line_prices_as_secured(api_client):
+    api_client.force_authenticate(UserFactory(is_superuser=True))
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    line = schema["components"]["schemas"]["QuoteLine"]["properties"]
+    assert "Feldgesichert" in line["price_ct_kwh"]["description"]
+    assert "amount_eur" in line
+    operation = schema["paths"]["/api/v1/quotes/{id}/lines/"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.endswith("/QuoteLineRequest")

@@ -134,7 +134,7 @@ class LinesMixin:
                     )
                     return Response(status=status.HTTP_204_NO_CONTENT)
                 values = self._line_values(request, partial=True, instance=line)
-                self.line_operations.change_line(
+                line = self.line_operations.change_line(
                     line=line, values=values, acting_user=request.user, now=timezone.now()
                 )
             except DjangoValidationError as error:
