@@ -131,6 +131,12 @@ def account_values(account: Account) -> tuple[dict, dict]:
     sold = {}
     for source in _won_line_sources:
         sold.update(source(account))
+    return account_values_of(lines, sold)
+
+
+def account_values_of(lines: Iterable, sold: dict) -> tuple[dict, dict]:
+    """:func:`account_values` from the lines of an account's opportunities (each with its
+    ``opportunity``) and what its opportunities sold by quote (opportunity id → lines)."""
     account_totals, won = Totals(), Totals()
     for line in lines:
         status = line.opportunity.status

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wattwerk.processes",
     "wattwerk.quotes",
     "wattwerk.reports",
+    "wattwerk.bench",
 ]
 
 MIDDLEWARE = [
