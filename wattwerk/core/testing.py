@@ -119,13 +119,25 @@ class RecordTypeSuite(PermissionMatrixSuite):
         assert "<html" not in body
         assert "HX-Request" in response["Vary"]
 
-    def test_list_query_count_does_not_grow_with_rows(self, client, make_user):
+    @pytest.mark.parametrize("htmx", [False, True], ids=["page", "partial"])
+    def test_list_query_count_does_not_grow_with_rows(self, client, make_user, htmx):
+        """The page and its htmx partial (what a filter or a sort fetches)."""
+        headers = {"HX-Request": "true", "HX-Target": "results"} if htmx else {}
         self.login(client, make_user, "read")
         self.factory.create_batch(2)
-        client.get(self.url("list"))  # warm-up: Django's content type cache
-        few = count_queries(lambda: client.get(self.url("list")))
+        client.get(self.url("list"), headers=headers)  # warm-up: Django's content type cache
+        few = count_queries(lambda: client.get(self.url("list"), headers=headers))
         self.factory.create_batch(48)
-        many = count_queries(lambda: client.get(self.url("list")))
+        many = count_queries(lambda: client.get(self.url("list"), headers=headers))
+        assert few == many
+
+    def test_record_page_query_count_does_not_grow_with_rows(self, client, make_user):
+        record = self.factory()
+        self.login(client, make_user, "read")
+        client.get(self.url("detail", record))  # warm-up
+        few = count_queries(lambda: client.get(self.url("detail", record)))
+        self.factory.create_batch(30)
+        many = count_queries(lambda: client.get(self.url("detail", record)))
         assert few == many
 
     def test_detail(self, client, make_user):
