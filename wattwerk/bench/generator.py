@@ -15,14 +15,15 @@ sales users and to generated colleagues in the sales departments.
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+from itertools import accumulate
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from wattwerk.access.models import Department, Role, User
 from wattwerk.activities.models import Activity
@@ -31,6 +32,7 @@ from wattwerk.customers.models import Account, AccountContact, Contact, LegalFor
 from wattwerk.energy.identifiers import with_check_digit
 from wattwerk.energy.models import BalancingArea, Commodity, DeliveryPoint, PriceModel
 from wattwerk.quotes.models import NUMBER_PREFIX, Quote, QuoteCounter, QuoteLine, QuoteLineYear
+from wattwerk.quotes.operations import WON_WITH_ANOTHER
 from wattwerk.sales import totals
 from wattwerk.sales.models import (
     AccountOpportunity,
@@ -43,7 +45,6 @@ from wattwerk.sales.models import (
     cents,
 )
 
-BERLIN = ZoneInfo("Europe/Berlin")
 BATCH = 2000
 DOMAIN = "generiert.example"  # every generated e-mail address ends here
 
@@ -177,6 +178,8 @@ QUOTED = (
     "price_model",
     "price_ct_kwh",
 )
+CLOSED_PROBABILITY = {Opportunity.Status.WON: 100, Opportunity.Status.LOST: 0}
+DECIDED = (Quote.Status.WON, Quote.Status.LOST)
 KINDS = (Activity.Kind.CALL, Activity.Kind.EMAIL, Activity.Kind.APPOINTMENT, Activity.Kind.TASK)
 
 
@@ -194,6 +197,7 @@ class Context:
     commodities: list[Commodity]
     areas: dict[int, list[BalancingArea]]
     price_models: list[PriceModel]
+    weights: list[float] = field(default_factory=list)  # per account, see _weights
 
     def pick_owner(self) -> User:
         return self.rng.choice(self.owners)
@@ -247,8 +251,9 @@ def _write(model, objects: list, ctx: Context) -> list:
 
 
 def _weights(rng: random.Random, count: int, large: int) -> list[float]:
-    """How much each account attracts: the large ones far more than the many (Pareto tail)."""
-    return [200.0 if index < large else rng.paretovariate(1.2) for index in range(count)]
+    """How much each account attracts — contacts, opportunities, activities alike: the large
+    ones far more than the many (a Pareto tail, capped below the large ones)."""
+    return [200.0 if index < large else min(rng.paretovariate(1.2), 50.0) for index in range(count)]
 
 
 def generate(*, size: str, seed: int, now: datetime, progress: Callable = print) -> dict:
@@ -277,6 +282,7 @@ def generate(*, size: str, seed: int, now: datetime, progress: Callable = print)
         ctx.owners = _colleagues(ctx, spec)
         progress(f"{len(ctx.owners)} Vertriebsbenutzer")
         accounts = _accounts(ctx, spec)
+        ctx.weights = _weights(rng, len(accounts), spec.large)
         progress(f"{len(accounts)} Firmen")
         _contacts(ctx, spec, accounts)
         progress(f"{spec.contacts} Kontakte")
@@ -352,7 +358,7 @@ def _accounts(ctx: Context, spec: Size) -> list[Account]:
 
 def _contacts(ctx: Context, spec: Size, accounts: list[Account]) -> None:
     rng = ctx.rng
-    weights = _weights(rng, len(accounts), spec.large)
+    weights = ctx.weights
     for batch in _batches(range(spec.contacts)):
         contacts = []
         for index in batch:
@@ -376,7 +382,7 @@ def _delivery_points(ctx: Context, spec: Size, accounts: list[Account]) -> list[
     rng = ctx.rng
     large = [account for account in accounts[: spec.large] for _ in range(spec.large_points)]
     rest = spec.delivery_points - len(large)
-    weights = _weights(rng, len(accounts), 0)
+    weights = ctx.weights
     owners_of = [*large, *rng.choices(accounts[spec.large :], weights[spec.large :], k=rest)]
     points = []
     for batch in _batches(enumerate(owners_of)):
@@ -394,7 +400,9 @@ def _delivery_points(ctx: Context, spec: Size, accounts: list[Account]) -> list[
                 postcode=account.postcode,
                 city=account.city,
                 balancing_area=rng.choice(areas),
-                metering=DeliveryPoint.Metering.RLM if annual > 100_000 else "SLP",
+                metering=DeliveryPoint.Metering.RLM
+                if annual > 100_000
+                else DeliveryPoint.Metering.SLP,
                 annual_kwh=annual,
                 peak_kw=(annual / 4000).quantize(Decimal("0.001")) if annual > 100_000 else None,
             )
@@ -454,8 +462,6 @@ def _leads(ctx: Context, spec: Size) -> None:
             leads.append(_owned(lead, ctx.pick_owner()))
             lines += own
         _write(Lead, leads, ctx)
-        for line in lines:
-            line.lead = line.lead  # the lead has its id now
         LeadLine.objects.bulk_create(lines, batch_size=BATCH)
 
 
@@ -465,8 +471,7 @@ def _opportunities(ctx, spec: Size, accounts, points) -> tuple[list, dict]:
     points_of: dict[int, list[DeliveryPoint]] = {}
     for point in points:
         points_of.setdefault(point.account_id, []).append(point)
-    weights = _weights(rng, len(accounts), spec.large)
-    chosen = rng.choices(accounts, weights=weights, k=spec.opportunities)
+    chosen = rng.choices(accounts, weights=ctx.weights, k=spec.opportunities)
     account_opportunities = {}
     for account in dict.fromkeys(chosen):
         holder = AccountOpportunity(account=account)
@@ -478,14 +483,17 @@ def _opportunities(ctx, spec: Size, accounts, points) -> tuple[list, dict]:
         objects, lines = [], []
         for index, account in batch:
             roll = rng.random()
-            status = "open" if roll < 0.6 else "won" if roll < 0.85 else "lost"
+            status = Opportunity.Status.OPEN
+            if roll >= 0.6:
+                status = Opportunity.Status.WON if roll < 0.85 else Opportunity.Status.LOST
             opportunity = Opportunity(
                 name=f"Strom und Gas {2027 + index % 3} ({index + 1})",
                 account=account,
                 account_opportunity=account_opportunities[account.pk],
                 status=status,
-                lost_reason="Wettbewerber günstiger" if status == "lost" else "",
-                probability=rng.choice((10, 25, 50, 75, 90)),
+                lost_reason="Wettbewerber günstiger" if status == Opportunity.Status.LOST else "",
+                # closing sets 100 or 0
+                probability=CLOSED_PROBABILITY.get(status, rng.choice((10, 25, 50, 75))),
                 expected_close=(ctx.now + timedelta(days=rng.randrange(-200, 200))).date(),
             )
             available = points_of.get(account.pk) or [None]
@@ -493,9 +501,13 @@ def _opportunities(ctx, spec: Size, accounts, points) -> tuple[list, dict]:
             own = []
             for point in rng.sample(available, count):
                 values = _energy_values(ctx, point, 2027 + index % 3, rng.choice((1, 2, 3)))
-                own.append(OpportunityLine(opportunity=opportunity, line_set="potential", **values))
+                own.append(
+                    OpportunityLine(opportunity=opportunity, line_set=LineSet.POTENTIAL, **values)
+                )
                 demand = {**values, "price_ct_kwh": None}
-                own.append(OpportunityLine(opportunity=opportunity, line_set="demand", **demand))
+                own.append(
+                    OpportunityLine(opportunity=opportunity, line_set=LineSet.DEMAND, **demand)
+                )
             _with_totals(opportunity, own)
             weighted = opportunity.revenue_eur * opportunity.probability / 100
             opportunity.expected_revenue_eur = cents(weighted)
@@ -503,7 +515,6 @@ def _opportunities(ctx, spec: Size, accounts, points) -> tuple[list, dict]:
             lines += own
         opportunities += _write(Opportunity, objects, ctx)
         for line in lines:
-            line.opportunity = line.opportunity
             lines_of.setdefault(line.opportunity.pk, []).append(line)
         OpportunityLine.objects.bulk_create(lines, batch_size=BATCH)
     return opportunities, lines_of
@@ -520,31 +531,36 @@ def _quotes(ctx: Context, spec: Size, opportunities, lines_of) -> tuple[list, di
     for batch in _batches(iter(chosen)):
         objects, lines, years = [], [], []
         for opportunity in batch:
-            created = ctx.moment(365)
-            year = created.astimezone(BERLIN).year
+            sent = ctx.moment(365)
+            binding = datetime.combine(
+                timezone.localdate(sent) + timedelta(days=rng.randrange(14, 60)), time(12)
+            )
+            binding = timezone.make_aware(binding)
+            year = timezone.localdate(sent).year
             counters[year] = counters.get(year, 0) + 1
-            status = Quote.Status.ACTIVE
+            status, reason = Quote.Status.ACTIVE, ""
             if opportunity.status == Opportunity.Status.WON:
                 won = opportunity.pk not in decided
                 status = Quote.Status.WON if won else Quote.Status.LOST
+                reason = "" if won else WON_WITH_ANOTHER
             elif opportunity.status == Opportunity.Status.LOST:
-                status = Quote.Status.LOST
+                status, reason = Quote.Status.LOST, "Verkaufschance verloren"
             decided.add(opportunity.pk)
+            # decided (won within the Bindefrist) between sending and now
+            decided_at = min(sent + (binding - sent) / 2, ctx.now) if status in DECIDED else None
             quote = Quote(
                 number=f"{NUMBER_PREFIX}-{year}-{counters[year]:05d}",
                 name=opportunity.name,
                 opportunity=opportunity,
                 account=opportunity.account,
                 status=status,
-                binding_until=datetime.combine(
-                    (ctx.now + timedelta(days=rng.randrange(-30, 60))).date(), time(12), BERLIN
-                ),
-                sent_at=created,
-                decided_at=ctx.now if status in (Quote.Status.WON, Quote.Status.LOST) else None,
-                lost_reason="Wettbewerber günstiger" if status == Quote.Status.LOST else "",
+                binding_until=binding,
+                sent_at=sent,
+                decided_at=decided_at,
+                lost_reason=reason,
                 payment_terms="14 Tage netto",
             )
-            if status == Quote.Status.ACTIVE and quote.binding_until <= ctx.now:
+            if quote.is_past_binding(ctx.now):
                 quote.status = Quote.Status.EXPIRED
             own = []
             for source in lines_of.get(opportunity.pk, []):
@@ -572,11 +588,7 @@ def _quotes(ctx: Context, spec: Size, opportunities, lines_of) -> tuple[list, di
             if quote.status == Quote.Status.WON:
                 sold[opportunity.pk] = own
         quotes += _write(Quote, objects, ctx)
-        for line in lines:
-            line.quote = line.quote
         QuoteLine.objects.bulk_create(lines, batch_size=BATCH)
-        for row in years:
-            row.line, row.quote = row.line, row.quote
         QuoteLineYear.objects.bulk_create(years, batch_size=BATCH)
     for year, last in counters.items():
         QuoteCounter.objects.update_or_create(year=year, defaults={"last": last})
@@ -612,7 +624,7 @@ def _activities(ctx: Context, spec: Size, accounts, opportunities, quotes) -> No
     targets = [
         (ContentType.objects.get_for_model(model), records, weights)
         for model, records, weights in (
-            (Account, accounts, _weights(rng, len(accounts), spec.large)),
+            (Account, accounts, list(accumulate(ctx.weights))),
             (Opportunity, opportunities, None),
             (Quote, quotes, None),
         )
@@ -623,7 +635,9 @@ def _activities(ctx: Context, spec: Size, accounts, opportunities, quotes) -> No
         objects = []
         for _index in batch:
             content_type, records, weights = targets[rng.randrange(len(targets))]
-            record = rng.choices(records, weights=weights)[0] if weights else rng.choice(records)
+            record = (
+                rng.choices(records, cum_weights=weights)[0] if weights else rng.choice(records)
+            )
             done = rng.random() < 0.8
             moment = (
                 ctx.moment(2 * 365)
@@ -632,7 +646,7 @@ def _activities(ctx: Context, spec: Size, accounts, opportunities, quotes) -> No
             )
             activity = Activity(
                 kind=rng.choice(KINDS),
-                subject=f"{rng.choice(('Rückruf', 'Angebot besprechen', 'Termin vor Ort'))}",
+                subject=rng.choice(("Rückruf", "Angebot besprechen", "Termin vor Ort")),
                 regarding_type=content_type,
                 regarding_id=record.pk,
                 start=moment - timedelta(hours=1),

@@ -80,6 +80,21 @@ def test_the_counts_the_records_and_their_derived_values_hold():
         assert account.delivery_points.count() >= SPEC.large_points
     assert generated.order_by("-pk").first().delivery_points.count() < SPEC.large_points
 
+    # The large customers have the most opportunities too, not only delivery points.
+    most = max(generated, key=lambda account: account.opportunities.count())
+    assert most in set(largest)
+
+    # Quotes and opportunities as the operations leave them.
+    closed = Opportunity.objects.filter(account__in=generated).exclude(status="open")
+    assert set(closed.values_list("status", "probability").distinct()) <= {
+        ("won", 100),
+        ("lost", 0),
+    }
+    for quote in Quote.objects.filter(account__email__endswith=generator.DOMAIN):
+        assert quote.sent_at < quote.binding_until
+        if quote.status == "won":
+            assert quote.sent_at <= quote.decided_at <= min(quote.binding_until, NOW)
+
     # What the operations would have stored.
     assert totals.differences() == []
     assert link_differences() == []
