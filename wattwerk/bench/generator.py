@@ -31,8 +31,8 @@ from wattwerk.core import changelog, history
 from wattwerk.customers.models import Account, AccountContact, Contact, LegalForm
 from wattwerk.energy.identifiers import with_check_digit
 from wattwerk.energy.models import BalancingArea, Commodity, DeliveryPoint, PriceModel
-from wattwerk.quotes.models import NUMBER_PREFIX, Quote, QuoteCounter, QuoteLine, QuoteLineYear
-from wattwerk.quotes.operations import WON_WITH_ANOTHER
+from wattwerk.quotes.models import Quote, QuoteCounter, QuoteLine, QuoteLineYear, quote_number
+from wattwerk.quotes.operations import LOST_WITH_OPPORTUNITY, WON_WITH_ANOTHER
 from wattwerk.sales import totals
 from wattwerk.sales.models import (
     AccountOpportunity,
@@ -544,12 +544,12 @@ def _quotes(ctx: Context, spec: Size, opportunities, lines_of) -> tuple[list, di
                 status = Quote.Status.WON if won else Quote.Status.LOST
                 reason = "" if won else WON_WITH_ANOTHER
             elif opportunity.status == Opportunity.Status.LOST:
-                status, reason = Quote.Status.LOST, "Verkaufschance verloren"
+                status, reason = Quote.Status.LOST, LOST_WITH_OPPORTUNITY
             decided.add(opportunity.pk)
             # decided (won within the Bindefrist) between sending and now
             decided_at = min(sent + (binding - sent) / 2, ctx.now) if status in DECIDED else None
             quote = Quote(
-                number=f"{NUMBER_PREFIX}-{year}-{counters[year]:05d}",
+                number=quote_number(year, counters[year]),
                 name=opportunity.name,
                 opportunity=opportunity,
                 account=opportunity.account,

@@ -33,10 +33,11 @@ def moment(value: datetime | None) -> str:
 def check_readable(user) -> None:
     """The document shows every price: it is for users who may read them all (PermissionDenied
     otherwise, naming the fields)."""
+    unreadable = queries.hidden_prices(user)
     hidden = [
         str(QuoteLine._meta.get_field(name).verbose_name)
         for name in QuoteLine.secured_fields
-        if name in queries.hidden_prices(user)
+        if name in unreadable
     ]
     if hidden:
         raise PermissionDenied(

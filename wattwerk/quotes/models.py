@@ -60,7 +60,12 @@ def next_number(day: date) -> str:
     counter = QuoteCounter.objects.select_for_update().get(year=day.year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return f"{NUMBER_PREFIX}-{day.year}-{counter.last:05d}"
+    return quote_number(day.year, counter.last)
+
+
+def quote_number(year: int, sequence: int) -> str:
+    """AN-2026-00042"""
+    return f"{NUMBER_PREFIX}-{year}-{sequence:05d}"
 
 
 class QuoteGroup(models.Model):

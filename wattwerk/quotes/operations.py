@@ -47,6 +47,7 @@ FROM_OPPORTUNITY = [name for name in sales_operations.LINE_FIELDS if name != "li
 CHANGEABLE_AFTER_SENDING = {"owner", "owner_team", "note", "group"}
 REPLACED_BY_ALTERNATIVE = "durch Alternative ersetzt"
 WON_WITH_ANOTHER = "Verkaufschance mit einem anderen Angebot gewonnen"
+LOST_WITH_OPPORTUNITY = "Verkaufschance verloren"
 # Losses that follow from another decision, not a decision of the customer's own.
 AUTOMATIC_LOSSES = (REPLACED_BY_ALTERNATIVE, WON_WITH_ANOTHER)
 
@@ -708,7 +709,7 @@ def _opportunity_closing(opportunity: Opportunity, *, event: str, acting_user, n
             if quote.status == Quote.Status.DRAFT:
                 _cancel(quote, acting_user, now)
             else:
-                _lose(quote, _("Verkaufschance verloren"), acting_user, now)
+                _lose(quote, LOST_WITH_OPPORTUNITY, acting_user, now)
         return
     sent = [q for q in open_quotes if q.status == Quote.Status.ACTIVE and not q.indicative]
     if sent and not quotes.filter(status=Quote.Status.WON).exists():
