@@ -15,7 +15,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "wattwerk.core.tests.sample"]  # noqa: F405
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "email"],
+        "QUEUES": TASK_QUEUES,  # noqa: F405
     }
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
