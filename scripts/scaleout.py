@@ -21,10 +21,7 @@ import logging
 import os
 import secrets
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -35,18 +32,11 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from servers import BIN, Processes, free_port, production_env, wait_for, wattwerk
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
 ACCOUNTS = 40  # each with a change from the other app server and one task by e-mail
 HELD = 8  # the e-mail (in order of arrival) during which a worker is killed
 WAIT_SECONDS = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def empty_redis_database() -> str:
@@ -166,26 +156,6 @@ class Api:
             ) from None
 
 
-def wattwerk(*args: str, env: dict) -> str:
-    done = subprocess.run(
-        [str(BIN / "wattwerk"), *args], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    if done.returncode:
-        raise SystemExit(f"wattwerk {' '.join(args)}:\n{done.stdout}\n{done.stderr}")
-    return done.stdout.strip()
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} antwortet nicht.")
-
-
 def workload(apps: list[Api], department_id: int, customer_type_id: int, run: str) -> dict:
     """One account per step on one app server, changed on the other, plus a task by e-mail."""
 
@@ -231,24 +201,16 @@ def workload(apps: list[Api], department_id: int, customer_type_id: int, run: st
 def main() -> int:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL muss eine (leere) PostgreSQL-Datenbank nennen.")
-    var = Path(tempfile.mkdtemp(prefix="wattwerk-scaleout-"))
     run = secrets.token_hex(3)
     mailbox = Mailbox(marker=f"Skalierung {run}")
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "wattwerk.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "REDIS_URL": empty_redis_database(),
-        "WATTWERK_VAR_DIR": str(var),
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp.port),
-        "OUTBOX_CLAIM_SECONDS": "10",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = production_env(
+        REDIS_URL=empty_redis_database(),
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.port),
+        OUTBOX_CLAIM_SECONDS="10",
+    )
     print(f"PostgreSQL {env['DATABASE_URL']}, Redis {env['REDIS_URL']}, SMTP :{smtp.port}")
     wattwerk("migrate", "--noinput", env=env)
     wattwerk("load_demo", env=env)
@@ -266,27 +228,14 @@ def main() -> int:
 
     department = Department.objects.get(code="abrechnung")
     assert department.tasks_by_email, "Die Abrechnung nimmt Aufgaben per E-Mail an (Demo)."
-    processes: dict[str, subprocess.Popen] = {}
-    logs = {}
-
-    def start(name: str, command: list[str]) -> None:
-        logs[name] = open(var / f"{name}.log", "w")  # noqa: SIM115 - closed at the end
-        processes[name] = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=logs[name], stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
+    processes = Processes(env)
     ports = [free_port(), free_port()]
     try:
         for number, port in enumerate(ports, 1):
-            start(
-                f"app{number}",
-                [str(BIN / "gunicorn"), "wattwerk.wsgi:application", "--workers", "2",
-                 "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"],
-            )  # fmt: skip
+            processes.app_server(f"app{number}", port, workers=2)
         for number in (1, 2):
-            start(f"worker{number}", [str(BIN / "wattwerk"), "worker"])
-        start("scheduler", [str(BIN / "wattwerk"), "run_scheduler", "--tick", "1"])
+            processes.start(f"worker{number}", str(BIN / "wattwerk"), "worker")
+        processes.start("scheduler", str(BIN / "wattwerk"), "run_scheduler", "--tick", "1")
         for port in ports:
             wait_for(f"http://127.0.0.1:{port}/health/")
         apps = [Api(f"http://127.0.0.1:{port}", token) for port in ports]
@@ -296,11 +245,11 @@ def main() -> int:
             if not mailbox.held.wait(WAIT_SECONDS):
                 return
             for name in ("worker1", "worker2"):
-                family = descendants(processes[name].pid)
+                family = descendants(processes.running[name].pid)
                 if socket_owner(mailbox.held_peer[1], family):
                     for pid in family:  # the worker and its work horse, as when a machine dies
                         os.kill(pid, signal.SIGKILL)
-                    processes[name].wait()
+                    processes.running[name].wait()
                     killed["worker"] = name
             mailbox.release()
 
@@ -339,7 +288,7 @@ def main() -> int:
                 "worker" in killed and len(mailbox.dropped) == 1
             ),
             "Der andere Worker läuft weiter": all(
-                processes[name].poll() is None
+                processes.running[name].poll() is None
                 for name in ("worker1", "worker2")
                 if name != killed.get("worker")
             ),
@@ -358,16 +307,7 @@ def main() -> int:
         }
     finally:
         mailbox.release()
-        for process in processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes.values():
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        for log in logs.values():
-            log.close()
+        processes.stop()
         smtp.stop()
         import redis
 
@@ -376,9 +316,7 @@ def main() -> int:
     for label, holds in checks.items():
         print(f"{'ok  ' if holds else 'FAIL'} {label}")
     if not all(checks.values()):
-        for name in logs:
-            print(f"--- {name} (Ende) ---")
-            print("\n".join((var / f"{name}.log").read_text().splitlines()[-30:]))
+        print(processes.tails())
         return 1
     return 0
 
