@@ -3,6 +3,7 @@ security and restriction included, a fixed number of queries."""
 
 import csv
 import io
+import tracemalloc
 from decimal import Decimal
 
 import openpyxl
@@ -54,9 +55,9 @@ def test_export_leaves_out_what_the_user_may_not_read(client, make_user, grant_f
     reader = make_user("customers.read_account", *RELATED)
     grant_fields(reader, Account, "credit_limit")
     client.force_login(reader)
-    workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("accounts_list"), {"export": "xlsx"}).content)
-    )
+    response = client.get(reverse("accounts_list"), {"export": "xlsx"})
+    assert response["Content-Disposition"].startswith('attachment; filename="accounts-')
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
     assert 734512 in values
 
@@ -73,3 +74,32 @@ def test_export_runs_a_fixed_number_of_queries(client, make_user):
     for _ in range(20):
         AccountFactory()
     assert count_queries(export) == few
+
+
+def test_csv_export_streams_memory_does_not_grow_with_rows(client, make_user, monkeypatch):
+    """Records are read a chunk at a time (here 10) and each line is sent as it is made."""
+    from wattwerk.core import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 10)
+    client.force_login(make_user("customers.read_account", *RELATED))
+    url = reverse("accounts_list")
+
+    def peak_of_export() -> int:
+        tracemalloc.start()
+        response = client.get(url, {"export": "csv"})
+        lines = sum(1 for _line in response.streaming_content)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return lines, peak
+
+    AccountFactory.create_batch(30)
+    peak_of_export()  # the first request of a test imports and caches what every one needs
+    lines, few = peak_of_export()
+    assert lines == 32  # BOM, header, 30 rows
+    AccountFactory.create_batch(270)
+    lines, many = peak_of_export()
+    assert lines == 302
+    # Ten times the rows: read all at once, the peak grows about fourfold (measured 0.42 → 1.56
+    # MB); a chunk at a time it stays below double (0.39 → 0.63 MB: cyclic garbage the
+    # collector has not reached yet, not rows held).
+    assert many < few * 2, (few, many)

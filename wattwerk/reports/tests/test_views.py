@@ -43,7 +43,7 @@ def test_exports_as_csv_and_xlsx(client, seller, now):
     assert lines[1].startswith("2027;Strom;")
     assert "10000" in lines[1].replace(".", "")
     xlsx = client.get(reverse("reports_export", args=["pipeline", "xlsx"]), {"by": "owner"})
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     rows = list(sheet.values)
     assert rows[0][0] == "Verantwortlich"
     assert rows[-1][0] == "Summe"
