@@ -143,9 +143,8 @@ def run(client: Client, data: dict, rate: float, seconds: float, seed: int) -> l
 
     def fire(due: float, kind: str, call: tuple) -> None:
         status = client.request(*call)
-        results.append(
-            {"kind": kind, "status": status, "ms": (time.monotonic() - start - due) * 1000}
-        )
+        done = time.monotonic() - start
+        results.append({"kind": kind, "status": status, "ms": (done - due) * 1000, "done": done})
 
     with ThreadPoolExecutor(max_workers=64) as pool:
         for due, kind, call in plan:
@@ -171,6 +170,7 @@ def summary(results: list[dict], rate: float, seconds: float, workers: int) -> d
     overall = rows["Alle"]
     return {
         "rate_per_second": rate,
+        "served_per_second": round(len(results) / max(r["done"] for r in results), 1),
         "seconds": seconds,
         "gunicorn_workers": workers,
         "rows": rows,
@@ -182,7 +182,8 @@ def summary(results: list[dict], rate: float, seconds: float, workers: int) -> d
 def markdown(report: dict) -> str:
     lines = [
         f"Offered rate {report['rate_per_second']:g}/s for {report['seconds']:g} s, gunicorn with "
-        f"{report['gunicorn_workers']} workers, PostgreSQL, user `{USER}`.",
+        f"{report['gunicorn_workers']} workers, PostgreSQL, user `{USER}`; served "
+        f"{report['served_per_second']:g} requests/s on average.",
         "",
         "| Kind | Requests | Errors | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|---:|",
