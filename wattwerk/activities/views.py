@@ -295,7 +295,9 @@ class TemplateStepsView(RecordView):
 
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         template = self.get_object(Action.READ)
-        steps = template.steps.select_related("department", "role").prefetch_related("predecessors")
+        steps = template.steps.select_related("department", "role").prefetch_related(
+            "predecessors__template"  # a step's name includes its template's
+        )
         context = self.base_context(object=template, active_tab="steps", steps=steps)
         return render_page(request, self.template_name, context, partial="tab")
 

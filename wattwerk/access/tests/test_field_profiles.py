@@ -53,6 +53,11 @@ class TestFieldSecurityProfileRecords(RecordTypeSuite):
     def valid_api_data(self):
         return {"name": "Preisbildung"}
 
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        record.users.add(*UserFactory.create_batch(n))
+        record.teams.add(*TeamFactory.create_batch(n))
+
 
 def ct(model) -> int:
     return ContentType.objects.get_for_model(model).pk

@@ -2,6 +2,10 @@
 
 import itertools
 
+from django.contrib.contenttypes.models import ContentType
+
+from wattwerk.access.models import Depth, Privilege, RolePrivilege
+from wattwerk.core.registry import registry
 from wattwerk.core.testing import Position, RecordTypeSuite
 
 from .factories import DepartmentFactory, RoleFactory, TeamFactory, UserFactory
@@ -69,6 +73,10 @@ class TestUserRecords(RecordTypeSuite):
     def valid_api_data(self):
         return {"username": "neu", "first_name": "Nina", "last_name": "Neumann"}
 
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        record.roles.add(*RoleFactory.create_batch(n))
+
 
 class TestTeamRecords(RecordTypeSuite):
     slug = "teams"
@@ -100,6 +108,11 @@ class TestTeamRecords(RecordTypeSuite):
     def valid_api_data(self):
         return {"name": "Key Account Stadtwerke", "department": DepartmentFactory().pk}
 
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        record.members.add(*UserFactory.create_batch(n))
+        record.roles.add(*RoleFactory.create_batch(n))
+
 
 class TestRoleRecords(RecordTypeSuite):
     slug = "roles"
@@ -119,3 +132,15 @@ class TestRoleRecords(RecordTypeSuite):
 
     def valid_api_data(self):
         return {"name": "Energiedienstleistungen"}
+
+    def grow_related(self, record, n):
+        """Privileges on ``n`` more record types."""
+        super().grow_related(record, n)
+        held = set(record.privileges.values_list("content_type", flat=True))
+        models = [rt.model for rt in registry]
+        types = ContentType.objects.get_for_models(*models).values()
+        for content_type in [t for t in types if t.pk not in held][:n]:
+            for privilege in (Privilege.READ, Privilege.WRITE):
+                RolePrivilege.objects.create(
+                    role=record, content_type=content_type, privilege=privilege, depth=Depth.OWN
+                )

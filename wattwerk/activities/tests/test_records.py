@@ -5,6 +5,8 @@ import itertools
 
 from django.contrib.contenttypes.models import ContentType
 
+from wattwerk.access.tests.factories import DepartmentFactory, RoleFactory
+from wattwerk.activities.models import ChainTemplateStep
 from wattwerk.core.testing import RecordTypeSuite
 from wattwerk.energy.models import DeliveryPoint
 from wattwerk.energy.tests.factories import DeliveryPointFactory
@@ -13,6 +15,25 @@ from .factories import ActivityFactory, ChainFactory, ChainTemplateFactory
 
 NUMBERS = itertools.count(1)
 RELATED = ("access.read_user", "access.read_department", "sales.read_lead")
+
+
+def add_steps(template, n: int) -> list[ChainTemplateStep]:
+    """``n`` more steps, each by a department and a role and after the step before it."""
+    steps = list(template.steps.order_by("position"))
+    for _ in range(n):
+        position = len(steps) + 1
+        step = ChainTemplateStep.objects.create(
+            template=template,
+            position=position,
+            key=f"schritt-{position}",
+            subject=f"Schritt {position}",
+            department=DepartmentFactory(),
+            role=RoleFactory(),
+            working_days=1,
+        )
+        step.predecessors.set(steps[-1:])
+        steps.append(step)
+    return steps[-n:]
 
 
 class TestActivityRecords(RecordTypeSuite):
@@ -51,6 +72,10 @@ class TestChainTemplateRecords(RecordTypeSuite):
 
     def valid_form_data(self):
         return {"name": f"Ausschreibung Gas {next(NUMBERS)}", "anchor": "backward"}
+
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        add_steps(record, n)
 
     def valid_api_data(self):
         return self.valid_form_data()
@@ -96,3 +121,14 @@ class TestChainRecords(RecordTypeSuite):
 
     def search_term(self, record) -> str:
         return record.template.name
+
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        for step in add_steps(record.template, n):
+            ActivityFactory(
+                chain=record,
+                step=step,
+                subject=step.subject,
+                assigned_department=step.department,
+                regarding=record.regarding,
+            )

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from wattwerk.activities.tests.factories import ActivityFactory
 from wattwerk.core.testing import RecordTypeSuite
 from wattwerk.customers.models import Account, AccountContact, Contact, IndustryCode
+from wattwerk.energy.tests.factories import DeliveryPointFactory
 
 from .factories import AccountFactory, ContactFactory, customer_type
 
@@ -19,6 +21,13 @@ RELATED = (
     "access.read_user",
     "access.read_department",
 )
+
+
+def add_activities(record, n: int) -> None:
+    """``n`` activities regarding the record, open and completed, for its timeline."""
+    for i in range(n):
+        status = "completed" if i % 2 else "open"
+        ActivityFactory(regarding=record, status=status, description=f"Notiz {i}")
 
 
 class TestAccountRecords(RecordTypeSuite):
@@ -80,6 +89,14 @@ class TestAccountRecords(RecordTypeSuite):
     def form_values_of(self, record):
         return {"name": record.name, "owner": record.owner_id}
 
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        add_activities(record, n)
+        for contact in ContactFactory.create_batch(n):
+            contact.accounts.add(record)
+        DeliveryPointFactory.create_batch(n, account=record)
+        AccountFactory.create_batch(n, parent=record)
+
     def search_term(self, record) -> str:
         return record.name
 
@@ -107,6 +124,11 @@ class TestContactRecords(RecordTypeSuite):
 
     def form_values_of(self, record):
         return {"last_name": record.last_name, "owner": record.owner_id}
+
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        add_activities(record, n)
+        record.accounts.add(*AccountFactory.create_batch(n))
 
 
 @pytest.mark.django_db

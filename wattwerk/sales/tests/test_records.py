@@ -2,17 +2,42 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from wattwerk.core.testing import RecordTypeSuite
 from wattwerk.customers.tests.factories import AccountFactory
 from wattwerk.customers.tests.test_records import RELATED as CUSTOMER_RELATED
+from wattwerk.customers.tests.test_records import add_activities
+from wattwerk.sales import operations
 
-from .factories import AccountOpportunityFactory, LeadFactory, OpportunityFactory
+from .factories import AccountOpportunityFactory, LeadFactory, OpportunityFactory, energy, service
 
 RELATED = (*CUSTOMER_RELATED, "customers.read_account", "customers.read_contact")
 
 
-class TestLeadRecords(RecordTypeSuite):
+def add_lines(parent, n: int) -> None:
+    """``n`` energy lines (potential and demand, one delivery year after another) and a
+    service line per two."""
+    start = 2027 + parent.lines.count()
+    for i in range(n):
+        line_set = ("potential", "demand")[i % 2]
+        year = start + i
+        values = energy(
+            line_set, kwh=str(100000 * (i + 1)), start=(year, 1, 1), end=(year + 1, 1, 1)
+        )
+        if i % 3 == 2:
+            values = service(line_set)
+        operations.add_line(parent=parent, values=values, acting_user=None, now=timezone.now())
+
+
+class LinesAndActivities:
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        add_activities(record, n)
+        add_lines(record, n)
+
+
+class TestLeadRecords(LinesAndActivities, RecordTypeSuite):
     slug = "leads"
     factory = LeadFactory
     api_path = "/api/v1/leads/"
@@ -34,7 +59,7 @@ class TestLeadRecords(RecordTypeSuite):
         return record.company_name
 
 
-class TestOpportunityRecords(RecordTypeSuite):
+class TestOpportunityRecords(LinesAndActivities, RecordTypeSuite):
     slug = "opportunities"
     factory = OpportunityFactory
     api_path = "/api/v1/opportunities/"
@@ -81,6 +106,10 @@ class TestAccountOpportunityRecords(RecordTypeSuite):
 
     def form_values_of(self, record):
         return {"account": record.account_id, "phase": record.phase, "owner": record.owner_id}
+
+    def grow_related(self, record, n):
+        super().grow_related(record, n)
+        OpportunityFactory.create_batch(n, account=record.account, account_opportunity=record)
 
     def search_term(self, record) -> str:
         return record.account.name
