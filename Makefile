@@ -9,12 +9,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: uv-bootstrap help install install-prod demo test lint lint-fix check-migrations pytest browser-deps pdf-deps lock vendor messages clean
+.PHONY: uv-bootstrap help install install-prod demo test lint lint-fix check-migrations pytest browser-deps pdf-deps lock vendor messages clean bench
 
 help:
 	@echo "make demo   - install, migrate, load demo data, run web server and worker (Ctrl-C stops both)"
 	@echo "make test   - lint, migrations check and the whole test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
 	@echo "make lock   - recompile the hash-checked lock files from pyproject.toml"
+	@echo "make bench  - benchmark suite on generated data (SQLite, and PostgreSQL if reachable);"
+	@echo "              writes docs/bench/latest.md and .json (BENCH_SIZES=\"S M\" adds M)"
 
 uv-bootstrap:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -83,6 +85,37 @@ pytest: install browser-deps pdf-deps
 	fi
 
 test: lint check-migrations pytest
+
+# Benchmarks (docs/benchmarks.md): per size and database a scratch database (SQLite under
+# var/bench/, PostgreSQL on DATABASE_URL's server or 127.0.0.1:5432 when one answers), data
+# generated once (the "generated" marker; BENCH_FRESH=1 generates again), then one table.
+BENCH_SIZES ?= S
+BENCH_DIR ?= var/bench
+BENCH_OUT ?= docs/bench
+BENCH_IMPORT_ROWS_S ?= 5000
+BENCH_IMPORT_ROWS_M ?= 20000
+BENCH_ARGS ?=
+
+bench: install
+	@mkdir -p $(BENCH_DIR) $(BENCH_OUT); runs=""; \
+	for size in $(BENCH_SIZES); do for db in sqlite postgresql; do \
+	  dir=$(BENCH_DIR)/$$db-$$size; mkdir -p $$dir; \
+	  if [ -n "$(BENCH_FRESH)" ]; then rm -f $$dir/generated $$dir/wattwerk.sqlite3*; fi; \
+	  url=""; \
+	  if [ $$db = postgresql ]; then \
+	    url=$$($(BIN)/python -m wattwerk.bench.scratch wattwerk_bench_$$size $$dir $(if $(BENCH_FRESH),--fresh)); \
+	    if [ -z "$$url" ]; then echo "== no PostgreSQL answers: postgresql $$size not run"; continue; fi; \
+	  fi; \
+	  rows=$$( [ $$size = M ] && echo $(BENCH_IMPORT_ROWS_M) || echo $(BENCH_IMPORT_ROWS_S) ); \
+	  echo "== $$db $$size"; \
+	  run="env -u REDIS_URL -u TASKS_BACKEND WATTWERK_VAR_DIR=$$dir DATABASE_URL=$$url $(BIN)/wattwerk"; \
+	  $$run migrate --noinput -v0 || exit 1; \
+	  test -f $$dir/generated || { $$run generate --size $$size --seed 1 && touch $$dir/generated; } || exit 1; \
+	  $$run bench --size $$size --out $$dir/result.json --import-rows $$rows $(BENCH_ARGS) || exit 1; \
+	  runs="$$runs $$dir/result.json"; \
+	done; done; \
+	env -u DATABASE_URL WATTWERK_VAR_DIR=$(BENCH_DIR) $(BIN)/wattwerk bench_report $$runs \
+	  --json $(BENCH_OUT)/latest.json --markdown $(BENCH_OUT)/latest.md
 
 clean:
 	rm -rf $(VENV) var/test-*
