@@ -4,11 +4,12 @@
 
 - two gunicorn app servers (production settings, two workers each) on 127.0.0.1,
 - two task workers (``wattwerk worker``: RQ, the Redis-backed task backend) and the scheduler,
-- an SMTP server (aiosmtpd, in this process) that counts what it accepts,
+- a Redis server of its own and an SMTP server (aiosmtpd, in this process) that counts what it
+  accepts,
 
 sends a scripted API workload through both app servers (accounts created on one and changed on
 the other with ``If-Match``, tasks for a department that takes its tasks by e-mail), and kills one
-worker (its whole process group, as when a machine dies) while it is handing an e-mail to the
+worker (with its work horse, as when a machine dies) while it is handing an e-mail to the
 SMTP server. Then it checks that every write is present, every e-mail job ran once (the one that
 was cut off twice: claimed, lost, swept), and every e-mail reached the SMTP server exactly once.
 
@@ -39,17 +40,24 @@ HELD = 8  # the e-mail (in order of arrival) during which a worker is killed
 WAIT_SECONDS = 240
 
 
-def empty_redis_database() -> str:
-    """A Redis database (1–15) that holds no keys, so parallel runs do not share queues."""
+def start_redis(processes: Processes) -> str:
+    """A Redis of this run's own (nothing kept on disk), so parallel runs share no queues."""
     import redis
 
-    base = os.environ.get("REDIS_BASE_URL", "redis://127.0.0.1:6379")
-    for offset in range(15):
-        number = (os.getpid() + offset) % 15 + 1
-        url = f"{base}/{number}"
-        if redis.Redis.from_url(url).dbsize() == 0:
+    port = free_port()
+    processes.start(
+        "redis", "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no",
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            redis.Redis.from_url(url).ping()
             return url
-    raise SystemExit("Keine leere Redis-Datenbank (1–15) frei.")
+        except redis.ConnectionError:
+            time.sleep(0.2)
+    raise SystemExit("redis-server antwortet nicht.")
 
 
 class Mailbox:
@@ -92,13 +100,15 @@ class Mailbox:
         self.released.set()
 
 
-def socket_owner(port: int, candidates: list[int]) -> int | None:
-    """The process (of ``candidates``) with a TCP socket bound to local port ``port``."""
+def socket_owner(local_port: int, remote_port: int, candidates: list[int]) -> int | None:
+    """The process (of ``candidates``) holding the TCP connection from ``local_port`` to
+    ``remote_port`` on this machine."""
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if int(fields[1].rsplit(":", 1)[1], 16) == port:
+            local, remote = (int(fields[i].rsplit(":", 1)[1], 16) for i in (1, 2))
+            if (local, remote) == (local_port, remote_port):
                 inodes.add(fields[9])
     for pid in candidates:
         try:
@@ -206,12 +216,9 @@ def main() -> int:
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     env = production_env(
-        REDIS_URL=empty_redis_database(),
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(smtp.port),
-        OUTBOX_CLAIM_SECONDS="10",
+        EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port), OUTBOX_CLAIM_SECONDS="10"
     )
-    print(f"PostgreSQL {env['DATABASE_URL']}, Redis {env['REDIS_URL']}, SMTP :{smtp.port}")
+    processes = Processes(env)
     wattwerk("migrate", "--noinput", env=env)
     wattwerk("load_demo", env=env)
     token = wattwerk("create_api_token", "admin", env=env)
@@ -228,9 +235,10 @@ def main() -> int:
 
     department = Department.objects.get(code="abrechnung")
     assert department.tasks_by_email, "Die Abrechnung nimmt Aufgaben per E-Mail an (Demo)."
-    processes = Processes(env)
     ports = [free_port(), free_port()]
     try:
+        env["REDIS_URL"] = start_redis(processes)  # read by the processes started after this
+        print(f"PostgreSQL {env['DATABASE_URL']}, Redis {env['REDIS_URL']}, SMTP :{smtp.port}")
         for number, port in enumerate(ports, 1):
             processes.app_server(f"app{number}", port, workers=2)
         for number in (1, 2):
@@ -242,18 +250,19 @@ def main() -> int:
         killed: dict = {}
 
         def kill_the_sender():
-            if not mailbox.held.wait(WAIT_SECONDS):
+            if not mailbox.held.wait(WAIT_SECONDS) or mailbox.held_peer is None:
                 return
             for name in ("worker1", "worker2"):
                 family = descendants(processes.running[name].pid)
-                if socket_owner(mailbox.held_peer[1], family):
+                if socket_owner(mailbox.held_peer[1], smtp.port, family):
                     for pid in family:  # the worker and its work horse, as when a machine dies
                         os.kill(pid, signal.SIGKILL)
                     processes.running[name].wait()
                     killed["worker"] = name
+                    break
             mailbox.release()
 
-        killer = threading.Thread(target=kill_the_sender)
+        killer = threading.Thread(target=kill_the_sender, daemon=True)
         killer.start()
         started = time.monotonic()
         written = workload(apps, department.pk, CustomerType.objects.first().pk, run)
@@ -305,13 +314,13 @@ def main() -> int:
                 == {mid: 2 if mid == mailbox.dropped[0] else 1 for mid in expected}
             ),
         }
+    except BaseException:
+        print(processes.tails())
+        raise
     finally:
         mailbox.release()
         processes.stop()
         smtp.stop()
-        import redis
-
-        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
     for label, holds in checks.items():
         print(f"{'ok  ' if holds else 'FAIL'} {label}")

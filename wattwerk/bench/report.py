@@ -146,7 +146,7 @@ def markdown(report: dict) -> str:
     lines += [f"- `{key}`: {text}" for key, text in GOALS.items()]
     failed = sorted({goal["goal"] for goal in goals if not goal["holds"]})
     if failed:
-        lines += ["", "## Was nicht hält, und der Plan", ""]
+        lines += ["", "## Was nicht hält und der Plan", ""]
         for key in failed:
             cases = sorted(
                 {

@@ -240,16 +240,13 @@ WATTWERK_WORKING_DAYS = os.environ.get("WATTWERK_WORKING_DAYS", "BDEW")
 # --- Background work ------------------------------------------------------------------------
 # Embedded: jobs are rows in the database, run by `wattwerk db_worker`. Scale-out: REDIS_URL puts
 # them into Redis, run by any number of `wattwerk rqworker --job-class django_tasks_rq.Job
-# --with-scheduler default email` (docs/deployment.md); the cache moves to the same Redis.
+# --with-scheduler default email`, which `wattwerk worker` starts (docs/deployment.md).
 TASK_QUEUES = ["default", "email"]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASK_QUEUES}
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
 else:
     TASKS = {
         "default": {

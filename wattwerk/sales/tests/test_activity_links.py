@@ -183,6 +183,10 @@ def test_links_stay_right_through_random_sequences():
     Links.TestCase.settings = settings(
         max_examples=15,
         stateful_step_count=12,
+        # The same sequences on every run: a CI run once failed with FlakyStrategyDefinition
+        # (a replay drew differently, the first failure unknown); see the notes of stop 17.
+        derandomize=True,
+        database=None,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
