@@ -1,11 +1,15 @@
 """The base filterset: the same class filters the UI list and the API list."""
 
+from urllib.parse import urlencode
+
 import django_filters
 import django_filters.fields
+from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .models import OwnedModel
 from .querysets import Action, field_rights
 
 MAX_ID = 2**63 - 1
@@ -51,6 +55,31 @@ class RecordFilterSet(django_filters.FilterSet):
             queryset = getattr(filter_, "queryset", None)
             if hasattr(queryset, "restrict"):
                 filter_.queryset = queryset.restrict(user, Action.READ)
+            if _picked_elsewhere(filter_):
+                # A large utility has 150,000 accounts: no select lists them. The filter comes
+                # from a link (the account's "Verkaufschancen" …) or the API and shows as a chip;
+                # the search field finds records by the related record's name.
+                filter_.extra["widget"] = (
+                    forms.MultipleHiddenInput
+                    if isinstance(filter_, django_filters.ModelMultipleChoiceFilter)
+                    else forms.HiddenInput
+                )
+
+    def pinned(self) -> list[tuple[str, str, str]]:
+        """The related-record filters set by a link: (label, the records' names, the query
+        without this filter) for each, shown as chips above the list."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        chips = []
+        for name, filter_ in self.filters.items():
+            value = self.form.cleaned_data.get(name)
+            if not _picked_elsewhere(filter_) or not value:
+                continue
+            records = value if isinstance(value, QuerySet | list) else [value]
+            rest = [(key, v) for key, values in self.data.lists() if key != name for v in values]
+            names = ", ".join(str(record) for record in records)
+            chips.append((str(filter_.label or name), names, urlencode(rest)))
+        return chips
 
     def search(self, queryset, name, value):
         """Every word must occur in one of the search fields: "Erika Mustermann" finds the
@@ -67,6 +96,13 @@ class RecordFilterSet(django_filters.FilterSet):
                 condition |= _contains(self._meta.model, field, word, user)
             queryset = queryset.filter(condition)
         return queryset
+
+
+def _picked_elsewhere(filter_) -> bool:
+    """A filter on records of an owned type (accounts, opportunities, quotes …), whose number
+    has no bound; users, departments and reference lists stay choices."""
+    model = getattr(getattr(filter_, "queryset", None), "model", None)
+    return model is not None and issubclass(model, OwnedModel)
 
 
 def _contains(model, path: str, word: str, user) -> Q:

@@ -272,3 +272,21 @@ def test_qualifying_three_potential_and_two_demand_lines_in_the_ui(client, selle
     lines = client.get(reverse("leads_lines", args=[lead.pk])).content.decode()
     assert 'id="total-revenue"' in lines
     assert 'id="total-expected-revenue"' not in lines
+
+
+def test_a_list_filtered_by_account_names_it_and_lists_no_accounts_to_choose(client, seller):
+    """A large utility has 150,000 accounts: the opportunity list offers no select of them; the
+    filter comes by link, shows as a chip with the account's name and a link that removes it."""
+    chosen, other = AccountFactory(name="Stadtbad Nord"), AccountFactory(name="Zementwerk Süd")
+    OpportunityFactory(owner=seller, account=chosen, name="Strom 2027 Stadtbad")
+    OpportunityFactory(owner=seller, account=other, name="Gas 2027 Zementwerk")
+    url = reverse("opportunities_list")
+    page = client.get(url, {"account": chosen.pk, "q": "2027"}).content.decode()
+    assert "Strom 2027 Stadtbad" in page and "Gas 2027 Zementwerk" not in page
+    assert '<select name="account"' not in page
+    assert f'<input type="hidden" name="account" value="{chosen.pk}"' in page
+    assert "Firma: Stadtbad Nord" in page
+    assert 'href="?q=2027"' in page  # the chip's ✕: the same list without the account
+    unfiltered = client.get(url).content.decode()
+    assert "Zementwerk Süd" in unfiltered and "Stadtbad Nord" in unfiltered  # as table cells
+    assert "pinned-filter" not in unfiltered and 'name="account"' not in unfiltered
