@@ -1,12 +1,55 @@
 """The base form of every record type: related-record pickers offer only what the user may read,
 and secured fields are left out (no read) or shown read-only (no write)."""
 
+import re
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .models import OwnedModel
 from .querysets import Action, field_rights
+from .registry import registry
+
+PICKED = re.compile(r"(?:^|·)\s*(\d+)\s*$")  # "Stadtbad Nord · 123", or the id alone
+
+
+def picked_label(record) -> str:
+    """How a record reads in a picker, its id last (what the form takes back)."""
+    return f"{record} · {record.pk}"
+
+
+class RecordPicker(forms.TextInput):
+    """A related record picked by typing part of its name: the browser suggests from a list the
+    server fills as one types (htmx into a ``<datalist>``). A select would have to list all of
+    them — 150,000 accounts at a large utility."""
+
+    template_name = "core/widgets/record_picker.html"
+
+    def __init__(self, *, queryset, url: str, attrs=None):
+        super().__init__(attrs)
+        self.queryset, self.url = queryset, url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["url"] = self.url
+        return context
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        value = getattr(value, "pk", value)
+        if not PICKED.search(str(value)):
+            return str(value)  # text that named no record: shown again as typed
+        record = self.queryset.filter(pk=PICKED.search(str(value)).group(1)).first()
+        return picked_label(record) if record is not None else str(value)
+
+    def value_from_datadict(self, data, files, name):
+        text = (data.get(name) or "").strip()
+        found = PICKED.search(text)
+        return found.group(1) if found else text
 
 
 class RecordForm(forms.ModelForm):
@@ -25,6 +68,7 @@ class RecordForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, Action.READ)
+            _pick_by_typing(field)
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
@@ -95,3 +139,26 @@ class RecordForm(forms.ModelForm):
         self.instance = forms.models.construct_instance(
             self, self.instance, opts.fields, opts.exclude
         )
+
+
+def _pick_by_typing(field) -> None:
+    """A single related record of an owned type (an account, a contact …) is picked by typing;
+    users, departments and reference lists stay selects."""
+    if type(field) is not forms.ModelChoiceField:
+        return
+    if not issubclass(field.queryset.model, OwnedModel):
+        return
+    try:
+        slug = registry.for_model(field.queryset.model).slug
+    except KeyError:
+        return
+    field.widget = RecordPicker(
+        queryset=field.queryset, url=reverse(f"{slug}_choices"), attrs=field.widget.attrs
+    )
+    field.error_messages = {
+        **field.error_messages,
+        "invalid_choice": gettext_lazy(
+            "Kein Eintrag dieses Namens: bitte einen Teil des Namens eintippen und einen der "
+            "Vorschläge wählen."
+        ),
+    }

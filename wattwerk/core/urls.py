@@ -14,6 +14,11 @@ def record_urlpatterns() -> list:
             path(f"{slug}/", views.RecordListView.as_view(**attrs), name=f"{slug}_list"),
             path(f"{slug}/add/", views.RecordEditView.as_view(**attrs), name=f"{slug}_add"),
             path(
+                f"{slug}/choices/",
+                views.RecordChoicesView.as_view(**attrs),
+                name=f"{slug}_choices",
+            ),
+            path(
                 f"{slug}/<int:pk>/", views.RecordDetailView.as_view(**attrs), name=f"{slug}_detail"
             ),
             path(

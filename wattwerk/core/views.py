@@ -21,7 +21,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django_tables2 import RequestConfig
 
-from . import changelog, exports, operations, timeline
+from . import changelog, exports, forms, operations, timeline
 from .models import SavedView
 from .querysets import (
     Action,
@@ -138,6 +138,25 @@ class RecordListView(RecordView):
             ),
         )
         return render_page(request, self.template_name, context, partial="results")
+
+
+class RecordChoicesView(RecordView):
+    """What a record picker suggests for the text typed so far (sent under the field's name):
+    the first readable records the list's search finds, as ``<option>``s."""
+
+    LIMIT = 20
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        text = next(iter(request.GET.values()), "").strip()
+        records = []
+        if text and not forms.PICKED.search(text):
+            filterset = self.record_type.filterset_class(
+                {"q": text}, queryset=self.restricted(Action.READ), request=request
+            )
+            if filterset.is_valid():
+                records = filterset.qs[: self.LIMIT]
+        labels = [forms.picked_label(record) for record in records]
+        return render(request, "core/record_choices.html", {"labels": labels})
 
 
 class RecordDetailView(RecordView):

@@ -147,6 +147,8 @@ def test_pages_run_a_fixed_number_of_queries_however_many_lines(client, seller, 
         reverse("quotes_revisions", args=[quote.pk]),
         reverse("opportunities_quotes", args=[opportunity.pk]),
     ]
+    for url in urls:  # once first: the content types a page needs are cached from then on
+        client.get(url)
     few = [count_queries(lambda url=url: client.get(url)) for url in urls]
     for year in (2028, 2029, 2030):
         operations.add_line(
@@ -164,3 +166,24 @@ def test_pages_run_a_fixed_number_of_queries_however_many_lines(client, seller, 
     new_quote_form(client, opportunity, now, name="noch eins")
     many = [count_queries(lambda url=url: client.get(url)) for url in urls]
     assert many == few
+
+
+def test_the_accounts_opportunity_and_quote_tabs_run_a_fixed_number_of_queries(client, seller):
+    from wattwerk.customers.tests.factories import AccountFactory
+    from wattwerk.sales.tests.factories import OpportunityFactory
+
+    from .factories import QuoteFactory
+
+    account = AccountFactory()
+    QuoteFactory(opportunity=OpportunityFactory(account=account, owner=seller), owner=seller)
+    urls = [reverse(f"accounts_{tab}", args=[account.pk]) for tab in ("opportunities", "quotes")]
+    for url in urls:  # once first: the content types a page needs are cached from then on
+        client.get(url)
+    few = [count_queries(lambda url=url: client.get(url)) for url in urls]
+    for _ in range(5):
+        opportunity = OpportunityFactory(account=account, owner=seller)
+        QuoteFactory.create_batch(2, opportunity=opportunity, owner=seller)
+    pages = [client.get(url).content.decode() for url in urls]
+    assert pages[0].count("/opportunities/") > 6  # the rows are there
+    assert pages[1].count("/quotes/") > 11
+    assert [count_queries(lambda url=url: client.get(url)) for url in urls] == few

@@ -282,11 +282,47 @@ def test_a_list_filtered_by_account_names_it_and_lists_no_accounts_to_choose(cli
     OpportunityFactory(owner=seller, account=other, name="Gas 2027 Zementwerk")
     url = reverse("opportunities_list")
     page = client.get(url, {"account": chosen.pk, "q": "2027"}).content.decode()
-    assert "Strom 2027 Stadtbad" in page and "Gas 2027 Zementwerk" not in page
+    assert "Strom 2027 Stadtbad" in page
+    assert "Gas 2027 Zementwerk" not in page
     assert '<select name="account"' not in page
     assert f'<input type="hidden" name="account" value="{chosen.pk}"' in page
     assert "Firma: Stadtbad Nord" in page
     assert 'href="?q=2027"' in page  # the chip's ✕: the same list without the account
     unfiltered = client.get(url).content.decode()
-    assert "Zementwerk Süd" in unfiltered and "Stadtbad Nord" in unfiltered  # as table cells
-    assert "pinned-filter" not in unfiltered and 'name="account"' not in unfiltered
+    assert "Zementwerk Süd" in unfiltered
+    assert "Stadtbad Nord" in unfiltered
+    assert "pinned-filter" not in unfiltered
+    assert 'name="account"' not in unfiltered
+
+
+def test_an_account_is_picked_by_typing_not_from_a_list_of_all(client, seller, make_user):
+    """The opportunity form offers no select of every account: typing asks the server for the
+    readable accounts whose name matches, the choice "Name · id" is what the form takes."""
+    mine = AccountFactory(name="Stadtbad Nord", legal_form="")
+    AccountFactory(name="Zementwerk Süd")
+    page = client.get(reverse("opportunities_add")).content.decode()
+    assert '<select name="account"' not in page
+    assert "Stadtbad Nord" not in page
+    assert f'hx-get="{reverse("accounts_choices")}"' in page
+    offered = client.get(reverse("accounts_choices"), {"account": "stadtbad"}).content.decode()
+    assert offered.strip() == f'<option value="Stadtbad Nord · {mine.pk}"></option>'
+    data = {"name": "Strom 2028", "account": f"Stadtbad Nord · {mine.pk}", "probability": "10"}
+    answer = client.post(reverse("opportunities_add"), data)
+    assert answer.status_code == 302, answer.content.decode()
+    opportunity = Opportunity.objects.get(name="Strom 2028")
+    assert opportunity.account == mine
+    edit = client.get(reverse("opportunities_edit", args=[opportunity.pk])).content.decode()
+    assert f'value="Stadtbad Nord · {mine.pk}"' in edit
+    client.force_login(make_user("sales.read_opportunity"))  # may not read accounts
+    hidden = client.get(reverse("accounts_choices"), {"account": "stadtbad"}).content.decode()
+    assert "Stadtbad" not in hidden
+
+
+def test_a_name_typed_but_not_picked_is_refused_at_the_field(client, seller):
+    AccountFactory(name="Stadtbad Nord", owner=seller)
+    data = {"name": "Strom 2028", "account": "Stadtbad", "probability": "10"}
+    page = client.post(reverse("opportunities_add"), data).content.decode()
+    assert 'data-field="account"' in page
+    assert "einen der Vorschläge wählen" in page
+    assert 'value="Stadtbad"' in page  # what was typed stays
+    assert not Opportunity.objects.filter(name="Strom 2028").exists()
