@@ -21,12 +21,9 @@ def picked_label(record) -> str:
     return f"{record} · {record.pk}"
 
 
-class RecordPicker(forms.TextInput):
-    """A related record picked by typing part of its name: the browser suggests from a list the
-    server fills as one types (htmx into a ``<datalist>``). A select would have to list all of
-    them — 150,000 accounts at a large utility."""
-
-    template_name = "core/widgets/record_picker.html"
+class Picking:
+    """What both pickers hold: the records to pick from (those the user may read) and the URL
+    that suggests some for the text typed."""
 
     def __init__(self, *, queryset, url: str, attrs=None):
         super().__init__(attrs)
@@ -36,6 +33,14 @@ class RecordPicker(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context["widget"]["url"] = self.url
         return context
+
+
+class RecordPicker(Picking, forms.TextInput):
+    """A related record picked by typing part of its name: the browser suggests from a list the
+    server fills as one types (htmx into a ``<datalist>``). A select would have to list all of
+    them — 150,000 accounts at a large utility."""
+
+    template_name = "core/widgets/record_picker.html"
 
     def format_value(self, value):
         if value in (None, ""):
@@ -50,6 +55,38 @@ class RecordPicker(forms.TextInput):
         text = (data.get(name) or "").strip()
         found = PICKED.search(text)
         return found.group(1) if found else text
+
+
+class RecordsPicker(Picking, forms.Widget):
+    """Several related records: each chosen one a ticked chip (untick to remove), and a field to
+    type in that suggests like ``RecordPicker``; picking a suggestion adds its chip (the server
+    answers with it). No script of our own: the page's policy allows none."""
+
+    template_name = "core/widgets/records_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        ids = [getattr(item, "pk", item) for item in value or ()]
+        ids = [int(item) for item in ids if str(item).isdigit()]
+        picked = self.queryset.filter(pk__in=ids) if ids else []
+        context["widget"]["picked"] = [(record.pk, str(record)) for record in picked]
+        return context
+
+    def format_value(self, value):
+        return value
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        values = [values] if isinstance(values, str | int) else list(values)
+        # A suggestion picked just before saving, its chip not yet there, counts too.
+        typed = PICKED.search(str(data.get(f"{name}-search") or "").strip())
+        return [*values, typed.group(1)] if typed else values
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no ticked chip is an empty choice, as with checkboxes
+
+    def id_for_label(self, id_):
+        return id_
 
 
 class RecordForm(forms.ModelForm):
@@ -142,17 +179,16 @@ class RecordForm(forms.ModelForm):
 
 
 def _pick_by_typing(field) -> None:
-    """A single related record of an owned type (an account, a contact …) is picked by typing;
-    users, departments and reference lists stay selects."""
-    if type(field) is not forms.ModelChoiceField:
-        return
-    if not issubclass(field.queryset.model, OwnedModel):
+    """Related records of an owned type (accounts, contacts …) are picked by typing; users,
+    departments and reference lists stay selects."""
+    widget = {forms.ModelChoiceField: RecordPicker, forms.ModelMultipleChoiceField: RecordsPicker}
+    if type(field) not in widget or not issubclass(field.queryset.model, OwnedModel):
         return
     try:
         slug = registry.for_model(field.queryset.model).slug
     except KeyError:
         return
-    field.widget = RecordPicker(
+    field.widget = widget[type(field)](
         queryset=field.queryset, url=reverse(f"{slug}_choices"), attrs=field.widget.attrs
     )
     field.error_messages = {

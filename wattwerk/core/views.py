@@ -142,14 +142,27 @@ class RecordListView(RecordView):
 
 class RecordChoicesView(RecordView):
     """What a record picker suggests for the text typed so far (sent under the field's name):
-    the first readable records the list's search finds, as ``<option>``s."""
+    the first readable records the list's search finds, as ``<option>``s. For a picker of
+    several (``add``: the field, ``into``: its id) a picked suggestion comes back as a chip to
+    add, and the typing field empty again."""
 
     LIMIT = 20
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        text = next(iter(request.GET.values()), "").strip()
+        field, into = request.GET.get("add", ""), request.GET.get("into", "")
+        if field:
+            text = request.GET.get(f"{field}-search", "").strip()
+        else:
+            text = next(iter(request.GET.values()), "").strip()
+        picked = forms.PICKED.search(text)
+        if field and into and picked:
+            record = self.restricted(Action.READ).filter(pk=picked.group(1)).first()
+            context = {"name": field, "id": into, "url": request.path, "oob": True}
+            if record is not None:
+                context.update(pk=record.pk, label=str(record))
+            return render(request, "core/record_pick_added.html", context)
         records = []
-        if text and not forms.PICKED.search(text):
+        if text and not picked:
             filterset = self.record_type.filterset_class(
                 {"q": text}, queryset=self.restricted(Action.READ), request=request
             )

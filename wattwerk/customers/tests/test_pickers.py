@@ -1,0 +1,75 @@
+"""A contact's accounts are picked by typing, not chosen from a list of every account: each
+chosen one a ticked chip, a picked suggestion added as one by the server."""
+
+import pytest
+from django.urls import reverse
+
+from wattwerk.customers.models import Contact
+
+from .factories import AccountFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+SALES = [
+    f"customers.{action}_{model}"
+    for model in ("account", "contact")
+    for action in ("read", "create", "write")
+] + ["access.read_user"]
+
+
+@pytest.fixture
+def seller(client, make_user):
+    user = make_user(*SALES)
+    client.force_login(user)
+    return user
+
+
+def test_a_picked_suggestion_comes_back_as_a_ticked_chip(client, seller):
+    account = AccountFactory(name="Kühlhaus Nord", legal_form="")
+    AccountFactory(name="Zementwerk West", legal_form="")
+    page = client.get(reverse("contacts_add")).content.decode()
+    assert "<select" not in page.split('id="id_accounts-picks"')[1].split("</datalist>")[0]
+    assert "Zementwerk West" not in page
+    url = reverse("accounts_choices")
+    options = client.get(url, {"add": "accounts", "into": "id_accounts", "accounts-search": "kühl"})
+    assert options.content.decode().strip() == (
+        f'<option value="Kühlhaus Nord · {account.pk}"></option>'
+    )
+    added = client.get(
+        url,
+        {"add": "accounts", "into": "id_accounts", "accounts-search": f"Kühlhaus · {account.pk}"},
+    ).content.decode()
+    assert 'hx-swap-oob="beforeend:#id_accounts-picks"' in added
+    assert f'name="accounts" value="{account.pk}" checked' in added
+    assert 'id="id_accounts" ' in added  # the typing field, empty again
+    assert 'hx-swap-oob="true"' in added
+
+
+def test_chips_save_and_an_unticked_one_is_removed(client, seller):
+    first = AccountFactory(name="Kühlhaus Nord", legal_form="")
+    second = AccountFactory(name="Brauerei Süd", legal_form="")
+    data = {"last_name": "Kühn", "accounts": [first.pk], "accounts-search": f"x · {second.pk}"}
+    answer = client.post(reverse("contacts_add"), data)
+    assert answer.status_code == 302, answer.content.decode()
+    contact = Contact.objects.get(last_name="Kühn")
+    assert set(contact.accounts.all()) == {first, second}
+    edit = client.get(reverse("contacts_edit", args=[contact.pk])).content.decode()
+    assert f'value="{first.pk}" checked>Kühlhaus Nord' in edit
+    assert f'value="{second.pk}" checked>Brauerei Süd' in edit
+    data = {"last_name": "Kühn", "accounts": [second.pk], "owner": seller.pk}
+    answer = client.post(reverse("contacts_edit", args=[contact.pk]), data)
+    assert answer.status_code == 302, answer.content.decode()
+    assert list(contact.accounts.all()) == [second]
+
+
+def test_an_account_out_of_reach_is_neither_suggested_nor_added(client, make_user):
+    account = AccountFactory(name="Kühlhaus Nord", legal_form="")
+    ContactFactory()
+    client.force_login(make_user("customers.read_contact"))  # may not read accounts
+    url = reverse("accounts_choices")
+    suggested = client.get(url, {"add": "accounts", "into": "id_accounts", "accounts-search": "k"})
+    assert "Kühlhaus" not in suggested.content.decode()
+    search = f"Kühlhaus Nord · {account.pk}"
+    added = client.get(url, {"add": "accounts", "into": "id_accounts", "accounts-search": search})
+    assert "Kühlhaus" not in added.content.decode()
+    assert "beforeend" not in added.content.decode()
