@@ -13,7 +13,7 @@ from .models import OwnedModel
 from .querysets import Action, field_rights
 from .registry import registry
 
-PICKED = re.compile(r"(?:^|·)\s*(\d+)\s*$")  # "Stadtbad Nord · 123", or the id alone
+PICKED = re.compile(r"·\s*(\d+)\s*$")  # a suggestion chosen: "Stadtbad Nord · 123"
 
 
 def picked_label(record) -> str:
@@ -45,14 +45,15 @@ class RecordPicker(Picking, forms.TextInput):
     def format_value(self, value):
         if value in (None, ""):
             return None
-        value = getattr(value, "pk", value)
-        if not PICKED.search(str(value)):
-            return str(value)  # text that named no record: shown again as typed
-        record = self.queryset.filter(pk=PICKED.search(str(value)).group(1)).first()
-        return picked_label(record) if record is not None else str(value)
+        value = str(getattr(value, "pk", value))
+        if not value.isdigit():
+            return value  # text that named no record: shown again as typed
+        record = self.queryset.filter(pk=value).first()
+        return picked_label(record) if record is not None else value
 
     def value_from_datadict(self, data, files, name):
-        text = (data.get(name) or "").strip()
+        """The chosen suggestion's id; an id alone (as the API and links send it) too."""
+        text = str(data.get(name) or "").strip()
         found = PICKED.search(text)
         return found.group(1) if found else text
 

@@ -164,7 +164,7 @@ class RecordChoicesView(RecordView):
         records = []
         if text and not picked:
             filterset = self.record_type.filterset_class(
-                {"q": text}, queryset=self.restricted(Action.READ), request=request
+                {"q": text}, queryset=self.related(self.restricted(Action.READ)), request=request
             )
             if filterset.is_valid():
                 records = filterset.qs[: self.LIMIT]

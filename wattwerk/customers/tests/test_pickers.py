@@ -73,3 +73,16 @@ def test_an_account_out_of_reach_is_neither_suggested_nor_added(client, make_use
     added = client.get(url, {"add": "accounts", "into": "id_accounts", "accounts-search": search})
     assert "Kühlhaus" not in added.content.decode()
     assert "beforeend" not in added.content.decode()
+
+
+def test_digits_typed_are_searched_not_taken_for_an_id(client, seller):
+    """A postcode or customer number typed finds records by it; only a chosen suggestion
+    ("Name · id") adds a chip."""
+    numbered = AccountFactory(name="Halle 4711", legal_form="")
+    other = AccountFactory(name="Zementwerk West", legal_form="")
+    url = reverse("accounts_choices")
+    typed = {"add": "accounts", "into": "id_accounts", "accounts-search": str(other.pk)}
+    answer = client.get(url, typed).content.decode()
+    assert "beforeend" not in answer
+    found = client.get(url, {**typed, "accounts-search": "4711"}).content.decode()
+    assert f'<option value="Halle 4711 · {numbered.pk}">' in found
