@@ -13,7 +13,8 @@ from .models import OwnedModel
 from .querysets import Action, field_rights
 from .registry import registry
 
-PICKED = re.compile(r"·\s*(\d+)\s*$")  # a suggestion chosen: "Stadtbad Nord · 123"
+PICKED = re.compile(r"·\s*([0-9]{1,18})\s*$")  # a suggestion chosen: "Stadtbad Nord · 123"
+UNPICKED = "\N{ZERO WIDTH SPACE}"  # marks text typed, not picked: no id, the field refuses it
 
 
 def picked_label(record) -> str:
@@ -46,16 +47,19 @@ class RecordPicker(Picking, forms.TextInput):
         if value in (None, ""):
             return None
         value = str(getattr(value, "pk", value))
-        if not value.isdigit():
-            return value  # text that named no record: shown again as typed
+        if value.startswith(UNPICKED):
+            return value.removeprefix(UNPICKED)  # shown again as typed
+        if not _an_id(value):
+            return value
         record = self.queryset.filter(pk=value).first()
         return picked_label(record) if record is not None else value
 
     def value_from_datadict(self, data, files, name):
-        """The chosen suggestion's id; an id alone (as the API and links send it) too."""
+        """The chosen suggestion's id. Anything else typed — a number too (a postcode, a
+        customer number) — names no record and is refused at the field."""
         text = str(data.get(name) or "").strip()
         found = PICKED.search(text)
-        return found.group(1) if found else text
+        return found.group(1) if found else text and UNPICKED + text
 
 
 class RecordsPicker(Picking, forms.Widget):
@@ -67,8 +71,9 @@ class RecordsPicker(Picking, forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        ids = [getattr(item, "pk", item) for item in value or ()]
-        ids = [int(item) for item in ids if str(item).isdigit()]
+        value = [value] if isinstance(value, str | int) else value or ()
+        ids = [str(getattr(item, "pk", item)) for item in value]
+        ids = [int(item) for item in ids if _an_id(item)]
         picked = self.queryset.filter(pk__in=ids) if ids else []
         context["widget"]["picked"] = [(record.pk, str(record)) for record in picked]
         return context
@@ -179,6 +184,10 @@ class RecordForm(forms.ModelForm):
         )
 
 
+def _an_id(text: str) -> bool:
+    return bool(re.fullmatch(r"[0-9]{1,18}", text))
+
+
 def _pick_by_typing(field) -> None:
     """Related records of an owned type (accounts, contacts …) are picked by typing; users,
     departments and reference lists stay selects."""
@@ -195,7 +204,7 @@ def _pick_by_typing(field) -> None:
     field.error_messages = {
         **field.error_messages,
         "invalid_choice": gettext_lazy(
-            "Kein Eintrag dieses Namens: bitte einen Teil des Namens eintippen und einen der "
+            "Kein passender Datensatz. Bitte einen Teil des Namens eintippen und einen der "
             "Vorschläge wählen."
         ),
     }

@@ -207,7 +207,7 @@ class RecordTypeSuite(PermissionMatrixSuite):
 
     def test_create_through_form_is_logged(self, client, make_user):
         user = self.login(client, make_user, "read", "create")
-        response = client.post(self.url("add"), self.valid_form_data())
+        response = client.post(self.url("add"), self.typed(self.valid_form_data()))
         assert response.status_code == 302, response.content.decode()
         record = self.model.objects.latest("pk")
         assert response["Location"] == record.get_absolute_url()
@@ -217,14 +217,15 @@ class RecordTypeSuite(PermissionMatrixSuite):
     def test_create_without_permission_is_refused(self, client, make_user):
         self.login(client, make_user, "read")
         before = self.model.objects.count()
-        assert client.post(self.url("add"), self.valid_form_data()).status_code == 403
+        assert client.post(self.url("add"), self.typed(self.valid_form_data())).status_code == 403
         assert self.model.objects.count() == before
 
     def test_create_with_bad_field_names_it(self, client, make_user):
         self.login(client, make_user, "read", "create")
         field, value = self.bad_field
         before = self.model.objects.count()
-        response = client.post(self.url("add"), {**self.valid_form_data(), field: value})
+        data = self.typed({**self.valid_form_data(), field: value})
+        response = client.post(self.url("add"), data)
         assert response.status_code == 422
         assert field in response.context["form"].errors
         assert self.model.objects.count() == before
@@ -238,7 +239,7 @@ class RecordTypeSuite(PermissionMatrixSuite):
             **self.form_values_of(record),
             self.change_field: self.change_value,
         }
-        response = client.post(self.url("edit", record), data)
+        response = client.post(self.url("edit", record), self.typed(data))
         assert response.status_code == 302, response.content.decode()
         page = client.get(self.url("history", record)).content.decode()
         assert str(old_value) in page
@@ -250,14 +251,16 @@ class RecordTypeSuite(PermissionMatrixSuite):
     def test_edit_out_of_reach_is_404(self, client, make_user):
         record = self.factory()
         self.login(client, make_user)
-        assert client.post(self.url("edit", record), self.valid_form_data()).status_code == 404
+        data = self.typed(self.valid_form_data())
+        assert client.post(self.url("edit", record), data).status_code == 404
 
     def test_edit_of_a_readable_record_without_write_permission_is_403(self, client, make_user):
         record = self.factory()
         self.login(client, make_user, "read")
         page = client.get(self.url("detail", record)).content.decode()
         assert self.url("edit", record) not in page
-        assert client.post(self.url("edit", record), self.valid_form_data()).status_code == 403
+        data = self.typed(self.valid_form_data())
+        assert client.post(self.url("edit", record), data).status_code == 403
 
     def test_delete_is_logged(self, client, make_user):
         record = self.factory()
@@ -422,7 +425,7 @@ class RecordTypeSuite(PermissionMatrixSuite):
             name: fields[name].prepare_value(pair[index]) if name in fields else pair[index]
             for name, pair in self.secured_values.items()
         }  # as the form shows them (e.g. a list one entry per line)
-        return {**self.valid_form_data(), **self.form_values_of(record), **values}
+        return self.typed({**self.valid_form_data(), **self.form_values_of(record), **values})
 
     def test_secured_values_appear_nowhere_without_a_profile(self, client, api_client, make_user):
         self.require_secured()

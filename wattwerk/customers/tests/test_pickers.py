@@ -86,3 +86,20 @@ def test_digits_typed_are_searched_not_taken_for_an_id(client, seller):
     assert "beforeend" not in answer
     found = client.get(url, {**typed, "accounts-search": "4711"}).content.decode()
     assert f'<option value="Halle 4711 · {numbered.pk}">' in found
+
+
+def test_a_number_typed_but_not_picked_is_no_record(client, seller):
+    """A customer number typed into the field and saved is refused, not taken for an id."""
+    account = AccountFactory(name="Kühlhaus Nord", legal_form="")
+    url = reverse("accounts_add")
+    page = client.post(url, {"name": "Halle 2", "parent": str(account.pk)}).content.decode()
+    assert 'data-field="parent"' in page
+    assert f'value="{account.pk}"' in page  # shown again as typed
+
+
+def test_an_id_given_to_the_form_ticks_that_account_only(client, seller):
+    first = AccountFactory(name="Kühlhaus Nord", legal_form="")
+    page = client.get(reverse("contacts_add"), {"accounts": f"1{first.pk}"}).content.decode()
+    assert "Kühlhaus Nord" not in page
+    page = client.get(reverse("contacts_add"), {"accounts": str(first.pk)}).content.decode()
+    assert f'value="{first.pk}" checked>Kühlhaus Nord' in page

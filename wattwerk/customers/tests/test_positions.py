@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from wattwerk.access.models import Depth
 from wattwerk.access.tests.factories import UserFactory, role_with
+from wattwerk.core.forms import picked_label
 from wattwerk.core.testing import count_queries, history
 from wattwerk.customers.models import AccountContact
 
@@ -27,7 +28,7 @@ def test_link_change_and_remove_a_position_in_the_tab(client, editor):
     url = reverse("contacts_accounts", args=[contact.pk])
     assert 'id="position-form"' in client.get(url).content.decode()
 
-    answer = client.post(url, {"account": account.pk, "position": "Geschäftsführerin"})
+    answer = client.post(url, {"account": picked_label(account), "position": "Geschäftsführerin"})
     assert answer.status_code == 200
     assert "Geschäftsführerin" in answer.content.decode()
     assert client.get(url, {"edit": "x"}).status_code == 404
@@ -52,7 +53,7 @@ def test_a_bad_position_is_refused_with_the_field_named(client, editor):
     contact, account = ContactFactory(), AccountFactory()
     client.force_login(editor)
     url = reverse("contacts_accounts", args=[contact.pk])
-    answer = client.post(url, {"account": account.pk, "position": "x" * 101})
+    answer = client.post(url, {"account": picked_label(account), "position": "x" * 101})
     assert answer.status_code == 422
     assert 'data-field="position"' in answer.content.decode()
     answer = client.post(url, {"position": "Einkauf"})
@@ -82,7 +83,7 @@ def test_readers_see_no_form_and_no_names_of_accounts_they_may_not_read(client):
     assert "Eigene Firma" in page
     assert "Geheime Firma" not in page
     assert "(ohne Leserecht)" in page
-    assert client.post(url, {"account": mine.pk}).status_code == 403
+    assert client.post(url, {"account": picked_label(mine)}).status_code == 403
     # the record page, too, names only the accounts the reader may read
     overview = client.get(contact.get_absolute_url()).content.decode()
     assert "Eigene Firma" in overview

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from wattwerk.activities.models import Activity
 from wattwerk.core import operations as core_operations
+from wattwerk.core.forms import picked_label
 from wattwerk.core.importing import get_importers
 from wattwerk.core.registry import registry
 from wattwerk.core.testing import history
@@ -46,7 +47,8 @@ def test_through_the_record_page(client, opportunity):
     client.force_login(owner)
     form = registry.for_model(Opportunity).form_class(instance=opportunity)
     values = {name: value for name, value in form.initial.items() if value is not None}
-    values["contact"] = contact_for(opportunity).pk
+    values["account"] = picked_label(opportunity.account)  # as the pickers send them
+    values["contact"] = picked_label(contact_for(opportunity))
     answer = client.post(reverse("opportunities_edit", args=[opportunity.pk]), values)
     assert answer.status_code == 302, answer.context["form"].errors
     task = contact_task(opportunity)
