@@ -5,9 +5,9 @@ so two benchmark runs compare like with like. The data are skewed as a Stadtwerk
 very large customers own hundreds of delivery points, most of the opportunities and a long
 history of activities; the many others have one to three delivery points each.
 
-Records are written in batches with ``bulk_create`` (not one ``save`` each) and their totals,
-last and next activities and history entries are computed on the way, so that what a user sees
-is what the operations would have written: ``totals.differences()``,
+Records are written in batches with :func:`wattwerk.core.bulk.insert` (``COPY`` on PostgreSQL),
+and their totals, last and next activities and history entries are computed on the way, so that
+what a user sees is what the operations would have written: ``totals.differences()``,
 ``activities.queries.link_differences()`` and ``verify_history`` find nothing. It runs on top of
 the demo (its organisation, roles, reference data); the generated records belong to the demo's
 sales users and to generated colleagues in the sales departments.
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from wattwerk.access.models import Department, Role, User
 from wattwerk.activities.models import Activity
-from wattwerk.core import changelog, history
+from wattwerk.core import bulk, changelog, history
 from wattwerk.customers.models import Account, AccountContact, Contact, LegalForm
 from wattwerk.energy.identifiers import with_check_digit
 from wattwerk.energy.models import BalancingArea, Commodity, DeliveryPoint, PriceModel
@@ -238,7 +238,7 @@ def _batches(items: Iterator, size: int = BATCH) -> Iterator[list]:
 
 def _write(model, objects: list, ctx: Context) -> list:
     """Insert one batch, and its creation entries in the history (by each record's owner)."""
-    model.objects.bulk_create(objects, batch_size=BATCH)
+    bulk.insert(model, objects, batch=BATCH)
     history.append_many(
         [
             changelog.creation_entry(
@@ -371,9 +371,12 @@ def _contacts(ctx: Context, spec: Size, accounts: list[Account]) -> None:
             contacts.append(_owned(contact, ctx.pick_owner()))
         _write(Contact, contacts, ctx)
         places = rng.choices(accounts, weights=weights, k=len(contacts))
-        AccountContact.objects.bulk_create(
-            AccountContact(account=account, contact=contact, position="Einkauf")
-            for account, contact in zip(places, contacts, strict=True)
+        bulk.insert(
+            AccountContact,
+            (
+                AccountContact(account=account, contact=contact, position="Einkauf")
+                for account, contact in zip(places, contacts, strict=True)
+            ),
         )
 
 
@@ -462,7 +465,7 @@ def _leads(ctx: Context, spec: Size) -> None:
             leads.append(_owned(lead, ctx.pick_owner()))
             lines += own
         _write(Lead, leads, ctx)
-        LeadLine.objects.bulk_create(lines, batch_size=BATCH)
+        bulk.insert(LeadLine, lines, batch=BATCH)
 
 
 def _opportunities(ctx, spec: Size, accounts, points) -> tuple[list, dict]:
@@ -516,7 +519,7 @@ def _opportunities(ctx, spec: Size, accounts, points) -> tuple[list, dict]:
         opportunities += _write(Opportunity, objects, ctx)
         for line in lines:
             lines_of.setdefault(line.opportunity.pk, []).append(line)
-        OpportunityLine.objects.bulk_create(lines, batch_size=BATCH)
+        bulk.insert(OpportunityLine, lines, batch=BATCH)
     return opportunities, lines_of
 
 
@@ -588,8 +591,8 @@ def _quotes(ctx: Context, spec: Size, opportunities, lines_of) -> tuple[list, di
             if quote.status == Quote.Status.WON:
                 sold[opportunity.pk] = own
         quotes += _write(Quote, objects, ctx)
-        QuoteLine.objects.bulk_create(lines, batch_size=BATCH)
-        QuoteLineYear.objects.bulk_create(years, batch_size=BATCH)
+        bulk.insert(QuoteLine, lines, batch=BATCH)
+        bulk.insert(QuoteLineYear, years, batch=BATCH)
     for year, last in counters.items():
         QuoteCounter.objects.update_or_create(year=year, defaults={"last": last})
     return quotes, sold
@@ -613,8 +616,8 @@ def _account_totals(opportunities, lines_of: dict, sold: dict) -> None:
         accounts.append(account)
         holders.append(holder)
     if accounts:
-        Account.objects.bulk_update(accounts, [*account_values], batch_size=500)
-        AccountOpportunity.objects.bulk_update(holders, [*holder_values], batch_size=500)
+        bulk.update(Account, accounts, account_values)
+        bulk.update(AccountOpportunity, holders, holder_values)
 
 
 def _activities(ctx: Context, spec: Size, accounts, opportunities, quotes) -> None:

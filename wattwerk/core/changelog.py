@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,15 +31,18 @@ EVENT_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def _loggable_fields(instance: models.Model) -> list[models.Field]:
+    return _loggable_fields_of(type(instance))
+
+
+@cache
+def _loggable_fields_of(model: type[models.Model]) -> list[models.Field]:
     # Each mixin names its own derived fields: the exclusions of every class add up.
     excluded = {
-        name
-        for klass in type(instance).__mro__
-        for name in vars(klass).get("changelog_exclude", ())
+        name for klass in model.__mro__ for name in vars(klass).get("changelog_exclude", ())
     }
     return [
         field
-        for field in instance._meta.concrete_fields
+        for field in model._meta.concrete_fields
         if field.name not in excluded
         and not field.primary_key
         and not getattr(field, "auto_now", False)

@@ -31,6 +31,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import bulk
 from .models import HistoryChainHead, ObjectChange
 
 # Changing either invalidates every checksum written so far: a new format needs a new salt and a
@@ -70,10 +71,17 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, Mapping):
-        return {str(key): _canonical(item) for key, item in value.items()}
+        return {
+            str(key): item if type(item) in _AS_IT_IS else _canonical(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [_canonical(item) for item in value]
+        return [item if type(item) in _AS_IT_IS else _canonical(item) for item in value]
     return value
+
+
+# Values _canonical gives back unchanged, checked before calling it: an entry holds dozens.
+_AS_IT_IS = frozenset({str, int, bool, type(None)})
 
 
 def canonical_json(value: Any) -> str:
@@ -88,6 +96,8 @@ def canonical_json(value: Any) -> str:
 
 def as_stored(value: Any) -> Any:
     """A JSON value as the database gives it back (dates and decimals as strings)."""
+    if value == {}:  # most events' data
+        return {}
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -217,7 +227,7 @@ def append_many(entries: list[ObjectChange], batch_size: int = 1000) -> None:
             values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
             content = entry_content(values, _content_type_label(entry.content_type_id))
             entry.entry_hash = previous = entry_hash(previous, content)
-        ObjectChange.objects.bulk_create(entries, batch_size=batch_size)
+        bulk.insert(ObjectChange, entries, batch=batch_size)
         head.last_sequence, head.last_hash = sequence, previous
         head.seal = head_seal(head.last_sequence, head.last_hash)
         head.save(update_fields=["last_sequence", "last_hash", "seal"])

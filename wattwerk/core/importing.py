@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from . import changelog, history, operations
+from . import bulk, changelog, history, operations
 from .models import OwnedModel
 from .querysets import Action, field_rights, forget_rights, user_can
 from .tabular import read_file
@@ -323,17 +323,18 @@ def save_new(model, records: list, user, now: datetime) -> None:
         if isinstance(record, OwnedModel):
             owner = record.owner if record.owner_id else record.owner_team
             record.owning_department_id = owner.department_id if owner is not None else None
-    model.objects.bulk_create(records, batch_size=1000)
+    bulk.insert(model, records, batch=1000)
     for model_field in model._meta.many_to_many:
         through = model_field.remote_field.through
         source, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
-        through.objects.bulk_create(
+        bulk.insert(
+            through,
             (
                 through(**{source: record, target: linked})
                 for record in records
                 for linked in getattr(record, "_import_links", {}).get(model_field.name, ())
             ),
-            batch_size=1000,
+            batch=1000,
         )
     history.append_many(
         [changelog.creation_entry(instance=record, acting_user=user, now=now) for record in records]

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from wattwerk.core import changelog, history
+from wattwerk.core import bulk, changelog, history
 from wattwerk.core.importing import (
     Column,
     Importer,
@@ -116,7 +116,7 @@ class LeadImporter(Importer):
             for line in lead._import_lines:
                 line.lead = lead
                 lines.append(line)
-        LeadLine.objects.bulk_create(lines, batch_size=1000)
+        bulk.insert(LeadLine, lines, batch=1000)
         history.append_many(
             [
                 changelog.event_entry(

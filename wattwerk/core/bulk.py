@@ -1,0 +1,167 @@
+"""Many rows at once: ``COPY`` on PostgreSQL and one prepared ``INSERT`` on SQLite for new ones,
+one prepared ``UPDATE`` for changed ones.
+
+``QuerySet.bulk_create`` compiles an ``INSERT`` for every batch and, on PostgreSQL, sends each
+column as an array; for hundreds of thousands of rows (the data generator, an import) that costs
+more than the database's own work. :func:`insert` takes the ids from the table's sequence first
+(so the caller's objects have them, as after ``bulk_create``) and then streams plain rows.
+
+Like ``bulk_create`` it calls no ``save()`` and sends no signals; it fills ``auto_now`` fields and
+reads every other value from the objects as they are.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.db import connections, models, router
+from django.db.backends.utils import truncate_name
+
+# Columns whose Python value the drivers take as it is (ints, booleans, ids) …
+_PLAIN = (models.IntegerField, models.BooleanField, models.ForeignKey)
+# … and, in other columns (but JSON), values of these types; every other value goes through
+# the field's own conversion for the database (dates on SQLite, JSON, lazy texts, …).
+_NATIVE = {
+    "postgresql": frozenset({str, type(None), Decimal}),
+    "sqlite": frozenset({str, type(None)}),
+}
+
+
+def insert(model: type[models.Model], objects: Iterable[models.Model], *, batch: int = 2000):
+    """Insert ``objects`` (all new, of ``model``) and set their ids; returns them as a list."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    using = router.db_for_write(model)
+    connection = connections[using]
+    table = model._meta.db_table
+    fields = _columns(model, connection.vendor)
+    columns = [field.column for field, *_ in fields]
+    for start in range(0, len(objects), batch):
+        chunk = objects[start : start + batch]
+        _take_ids(connection, model, chunk)
+        rows = [_row(fields, instance, connection) for instance in chunk]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _copy(cursor, table, columns, rows)
+            else:
+                names = ", ".join(connection.ops.quote_name(column) for column in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})",
+                    rows,
+                )
+        for instance in chunk:
+            instance._state.adding = False
+            instance._state.db = using
+    return objects
+
+
+def update(model: type[models.Model], objects: Iterable[models.Model], names: Iterable[str]):
+    """Write the fields ``names`` of ``objects`` (saved records of ``model``): one prepared
+    ``UPDATE`` for all of them, where ``bulk_update`` builds a ``CASE`` per field and batch."""
+    objects, names = list(objects), set(names)
+    if not objects:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [column for column in _columns(model, connection.vendor) if column[0].name in names]
+    if unknown := names - {field.name for field, *_ in fields}:
+        raise ValueError(f"{model.__name__}: keine Spalten {sorted(unknown)}")
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field, *_ in fields)
+    statement = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            statement, [(*_row(fields, instance, connection), instance.pk) for instance in objects]
+        )
+
+
+@cache
+def _columns(model: type[models.Model], vendor: str) -> list[tuple]:
+    """The model's columns: each field, its conversion (None: the value as it is), the types of
+    value that need none, and whether the value is set on saving (``auto_now``, …)."""
+    native = _NATIVE.get(vendor, frozenset())
+    return [
+        (
+            field,
+            None if isinstance(field, _PLAIN) else field.get_db_prep_save,
+            frozenset() if isinstance(field, models.JSONField) else native,
+            getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False),
+        )
+        for field in model._meta.concrete_fields
+    ]
+
+
+def _row(fields, instance: models.Model, connection) -> tuple[Any, ...]:
+    values = []
+    for field, convert, native, on_save in fields:
+        value = field.pre_save(instance, True) if on_save else getattr(instance, field.attname)
+        if value is None and field.many_to_one and field.is_cached(instance):
+            value = _related_id(instance, field)
+        if convert is not None and type(value) not in native:
+            value = convert(value, connection)
+        values.append(value)
+    return tuple(values)
+
+
+def _related_id(instance: models.Model, field: models.ForeignKey) -> Any:
+    """The id of a related record given as an object that was saved after it was assigned."""
+    related = field.get_cached_value(instance)
+    if related is None:
+        return None
+    if related.pk is None:
+        raise ValueError(
+            f"{type(instance).__name__}.{field.name}: der verknüpfte Datensatz ist nicht "
+            "gespeichert."
+        )
+    setattr(instance, field.name, related)  # the id, and the object stays cached
+    return related.pk
+
+
+def _take_ids(connection, model: type[models.Model], objects: list[models.Model]) -> None:
+    """Give the objects without an id the table's next ids."""
+    waiting = [instance for instance in objects if instance.pk is None]
+    if not waiting:
+        return
+    pk = model._meta.pk
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk.column, len(waiting)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            # SQLite: one writer at a time holds the database, so the next ids are ours until
+            # the transaction ends; AUTOINCREMENT moves past the ids we write.
+            cursor.execute(
+                f"SELECT MAX({connection.ops.quote_name(pk.column)}) "
+                f"FROM {connection.ops.quote_name(table)}"
+            )
+            last = max(cursor.fetchone()[0] or 0, _sqlite_sequence(cursor, table))
+            ids = range(last + 1, last + 1 + len(waiting))
+    for instance, value in zip(waiting, ids, strict=True):
+        instance.pk = value
+
+
+def _sqlite_sequence(cursor, table: str) -> int:
+    """The highest id SQLite's AUTOINCREMENT has handed out for ``table`` (0 if none)."""
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [truncate_name(table)])
+    row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    from psycopg import sql  # only on PostgreSQL
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
