@@ -5,7 +5,7 @@ import django_tables2 as tables
 
 class RecordTable(tables.Table):
     class Meta:
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "core/table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
         order_by_field = "sort"
         page_field = "page"
