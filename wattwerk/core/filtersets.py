@@ -68,15 +68,21 @@ class RecordFilterSet(django_filters.FilterSet):
     def pinned(self) -> list[tuple[str, str, str]]:
         """The related-record filters set by a link: (label, the records' names, the query
         without this filter) for each, shown as chips above the list."""
-        if not self.is_bound or not self.is_valid():
+        if not self.is_bound:
             return []
+        self.form.is_valid()  # the valid fields' values, whatever another field holds
         chips = []
         for name, filter_ in self.filters.items():
             value = self.form.cleaned_data.get(name)
             if not _picked_elsewhere(filter_) or not value:
                 continue
             records = value if isinstance(value, QuerySet | list) else [value]
-            rest = [(key, v) for key, values in self.data.lists() if key != name for v in values]
+            rest = [  # back to the first page: without the filter, the list is another
+                (key, v)
+                for key, values in self.data.lists()
+                if key not in (name, "page")
+                for v in values
+            ]
             names = ", ".join(str(record) for record in records)
             chips.append((str(filter_.label or name), names, urlencode(rest)))
         return chips

@@ -76,6 +76,8 @@ class RecordsPicker(Picking, forms.Widget):
         ids = [int(item) for item in ids if _an_id(item)]
         picked = self.queryset.filter(pk__in=ids) if ids else []
         context["widget"]["picked"] = [(record.pk, str(record)) for record in picked]
+        # The typing field is the one a reader of the page meets: it carries the error mark.
+        context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid")
         return context
 
     def format_value(self, value):

@@ -4,6 +4,7 @@ chosen one a ticked chip, a picked suggestion added as one by the server."""
 import pytest
 from django.urls import reverse
 
+from wattwerk.core.testing import count_queries
 from wattwerk.customers.models import Contact
 
 from .factories import AccountFactory, ContactFactory
@@ -103,3 +104,33 @@ def test_an_id_given_to_the_form_ticks_that_account_only(client, seller):
     assert "Kühlhaus Nord" not in page
     page = client.get(reverse("contacts_add"), {"accounts": str(first.pk)}).content.decode()
     assert f'value="{first.pk}" checked>Kühlhaus Nord' in page
+
+
+def test_suggestions_take_the_same_queries_for_one_match_and_for_twenty(client, seller):
+    url = reverse("accounts_choices")
+    AccountFactory(name="Brauerei Einzeln", owner=seller)
+    for number in range(25):
+        AccountFactory(name=f"Gießerei {number}", owner=seller)
+
+    def suggest(text):
+        return count_queries(lambda: client.get(url, {"account": text}))
+
+    suggest("Brauerei")  # caches warmed
+    one = suggest("Brauerei")
+    many = suggest("Gießerei")
+
+    assert client.get(url, {"account": "Gießerei"}).content.decode().count("<option") == 20
+    assert many == one
+
+
+def test_a_refused_pick_marks_the_typing_field_invalid(client, make_user):
+    out_of_reach = AccountFactory(name="Fremdfirma", legal_form="")
+    contacts_only = [f"customers.{action}_contact" for action in ("read", "create", "write")]
+    client.force_login(make_user(*contacts_only, "access.read_user"))  # may not read accounts
+    data = {"last_name": "Kühn", "accounts": [out_of_reach.pk]}
+    page = client.post(reverse("contacts_add"), data).content.decode()
+    search = page.split('name="accounts-search"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in search
+    assert not Contact.objects.filter(last_name="Kühn").exists()
+    fine = client.get(reverse("contacts_add")).content.decode()
+    assert "aria-invalid" not in fine.split('name="accounts-search"')[1].split(">")[0]

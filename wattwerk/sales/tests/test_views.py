@@ -293,6 +293,10 @@ def test_a_list_filtered_by_account_names_it_and_lists_no_accounts_to_choose(cli
     assert "Stadtbad Nord" in unfiltered
     assert "pinned-filter" not in unfiltered
     assert 'name="account"' not in unfiltered
+    # On page 2, with another filter mistyped: the chip stays, its ✕ leads to page 1.
+    mistyped = client.get(url, {"account": chosen.pk, "status": "vielleicht", "page": 2})
+    assert "Firma: Stadtbad Nord" in mistyped.content.decode()
+    assert 'href="?status=vielleicht"' in mistyped.content.decode()
 
 
 def test_an_account_is_picked_by_typing_not_from_a_list_of_all(client, seller, make_user):
