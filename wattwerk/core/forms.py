@@ -77,7 +77,9 @@ class RecordsPicker(Picking, forms.Widget):
         picked = self.queryset.filter(pk__in=ids) if ids else []
         context["widget"]["picked"] = [(record.pk, str(record)) for record in picked]
         # The typing field is the one a reader of the page meets: it carries the error mark.
-        context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid")
+        attrs = context["widget"]["attrs"]
+        context["widget"]["invalid"] = attrs.get("aria-invalid")
+        context["widget"]["described_by"] = attrs.get("aria-describedby")
         return context
 
     def format_value(self, value):

@@ -65,6 +65,10 @@ class HistoryChainBroken(Exception):
 # --- Checksums ---------------------------------------------------------------------------------
 
 
+# Values _canonical gives back unchanged, checked before calling it: an entry holds dozens.
+_AS_IT_IS = frozenset({str, int, bool, type(None)})
+
+
 def _canonical(value: Any) -> Any:
     # PostgreSQL's jsonb gives 1e16 back as 10000000000000000: integral floats become ints, so
     # a value hashes alike before and after its round trip through the database.
@@ -78,10 +82,6 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [item if type(item) in _AS_IT_IS else _canonical(item) for item in value]
     return value
-
-
-# Values _canonical gives back unchanged, checked before calling it: an entry holds dozens.
-_AS_IT_IS = frozenset({str, int, bool, type(None)})
 
 
 def canonical_json(value: Any) -> str:

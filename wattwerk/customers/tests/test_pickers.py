@@ -131,6 +131,8 @@ def test_a_refused_pick_marks_the_typing_field_invalid(client, make_user):
     page = client.post(reverse("contacts_add"), data).content.decode()
     search = page.split('name="accounts-search"')[1].split(">")[0]
     assert 'aria-invalid="true"' in search
+    assert 'aria-describedby="id_accounts_error"' in search  # the message says why
+    assert '<div id="id_accounts_error">' in page
     assert not Contact.objects.filter(last_name="Kühn").exists()
     fine = client.get(reverse("contacts_add")).content.decode()
     assert "aria-invalid" not in fine.split('name="accounts-search"')[1].split(">")[0]

@@ -2,11 +2,11 @@
 back exactly as the ones ``save()`` writes — texts, decimals, dates, moments, JSON, references —
 and the table's ids go on from them."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from wattwerk.access.tests.factories import UserFactory
@@ -104,7 +104,8 @@ def test_json_and_decimals_in_an_update_and_only_the_named_fields():
     ]
 
 
-def test_an_unknown_field_or_an_unsaved_reference_writes_nothing():
+@pytest.mark.django_db(transaction=True)  # no test transaction around: insert's own counts
+def test_an_unknown_field_or_an_unsaved_reference_writes_nothing(reference_data):
     owner = UserFactory()
     holder = AccountOpportunity(account=AccountFactory(), owner=owner)
     bulk.insert(AccountOpportunity, [holder])
@@ -115,6 +116,43 @@ def test_an_unknown_field_or_an_unsaved_reference_writes_nothing():
     saved.save()
     _, second = lead_with_line(owner, "nie gespeichert")
     before = LeadLine.objects.count()
-    with pytest.raises(ValueError, match=r"LeadLine\.lead"), transaction.atomic():
-        bulk.insert(LeadLine, [first, second])
+    with pytest.raises(ValueError, match=r"LeadLine\.lead"):
+        bulk.insert(LeadLine, [first, second], batch=1)  # the first batch is written first
     assert LeadLine.objects.count() == before
+    assert first.pk is None  # the id it was given is taken back with the rows
+    assert second.pk is None
+
+
+def test_one_to_one_references_normalised_texts_and_moments_as_save_writes_them():
+    owner = UserFactory()
+    moment = datetime(2026, 3, 29, 2, 30, tzinfo=UTC)  # the night the clocks go forward
+    account = AccountFactory.build(owner=owner, vat_id="de 123 456 788", phone="0221 1234567")
+    holder = AccountOpportunity(account=account, owner=owner)  # the account has no id yet
+    bulk.insert(type(account), [account])
+    bulk.insert(AccountOpportunity, [holder])
+    lead, _line = lead_with_line(owner, "Qualifiziert")
+    lead.qualified_at = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    bulk.insert(Lead, [lead])
+
+    compared = AccountFactory(owner=owner, vat_id="de 123 456 788", phone="0221 1234567")
+    assert AccountOpportunity.objects.get(pk=holder.pk).account_id == account.pk
+    stored_account = type(account).objects.values("vat_id", "phone").get(pk=account.pk)
+    assert stored_account == type(account).objects.values("vat_id", "phone").get(pk=compared.pk)
+    assert stored_account["vat_id"] == "DE123456788"
+    assert Lead.objects.get(pk=lead.pk).qualified_at == moment
+
+
+def test_an_update_keeps_the_creation_moment_and_sets_the_change_moment():
+    owner = UserFactory()
+    holder = AccountOpportunity(account=AccountFactory(), owner=owner)
+    bulk.insert(AccountOpportunity, [holder])
+    created = AccountOpportunity.objects.get(pk=holder.pk).created_at
+    holder.created_at = created
+    holder.note = "geändert"
+
+    bulk.update(AccountOpportunity, [holder], ["note", "created_at", "updated_at"])
+
+    stored = AccountOpportunity.objects.get(pk=holder.pk)
+    assert stored.note == "geändert"
+    assert stored.created_at == created
+    assert stored.updated_at >= created
