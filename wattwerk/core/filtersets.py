@@ -104,6 +104,44 @@ class RecordFilterSet(django_filters.FilterSet):
         return queryset
 
 
+    def found_in(self, record, text: str) -> list[str]:
+        """Where the search found ``record`` besides its name: the values of the search fields
+        (on the record or on a record it refers to, already loaded) that hold a word of ``text``
+        its name does not — so that a suggestion shows why it is there."""
+        words = [w.strip(PUNCTUATION).casefold() for w in text.split() if w.strip(PUNCTUATION)]
+        name = str(record).casefold()
+        missing = [word for word in words if word not in name]
+        user = getattr(self.request, "user", None)
+        found = []
+        for path in self.search_fields:
+            value = _loaded_value(record, path, user)
+            if value and any(word in value.casefold() for word in missing):
+                found.append(value)
+        return list(dict.fromkeys(found))
+
+
+def _loaded_value(record, path: str, user) -> str:
+    """The text at ``path`` (``"account__name"``) when every step is a reference already
+    loaded and no field on the way is secured from the user; else ""."""
+    *steps, last = path.split("__")
+    value = record
+    for step in [*steps, last]:
+        field = value._meta.get_field(step)
+        if step in field_rights(user, type(value)).hidden:
+            return ""
+        if step == last:
+            break
+        if not (field.many_to_one or field.one_to_one) or not field.is_cached(value):
+            return ""
+        value = getattr(value, step)
+        if value is None:
+            return ""
+    if field.is_relation:
+        return ""
+    text = getattr(value, field.attname)
+    return str(text) if text not in (None, "") else ""
+
+
 def _picked_elsewhere(filter_) -> bool:
     """A filter on records of an owned type (accounts, opportunities, quotes …), whose number
     has no bound; users, departments and reference lists stay choices."""

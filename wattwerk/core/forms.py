@@ -17,8 +17,11 @@ PICKED = re.compile(r"·\s*([0-9]{1,18})\s*$")  # a suggestion chosen: "Stadtbad
 UNPICKED = "\N{ZERO WIDTH SPACE}"  # marks text typed, not picked: no id, the field refuses it
 
 
-def picked_label(record) -> str:
-    """How a record reads in a picker, its id last (what the form takes back)."""
+def picked_label(record, context: list[str] = ()) -> str:
+    """How a record reads in a picker — with ``context`` in brackets, where the search found
+    it besides its name — its id last (what the form takes back)."""
+    if context:
+        return f"{record} ({', '.join(context)}) · {record.pk}"
     return f"{record} · {record.pk}"
 
 

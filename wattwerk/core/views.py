@@ -161,14 +161,18 @@ class RecordChoicesView(RecordView):
             if record is not None:
                 context.update(pk=record.pk, label=str(record))
             return render(request, "core/record_pick_added.html", context)
-        records = []
+        labels = []
         if text and not picked:
             filterset = self.record_type.filterset_class(
                 {"q": text}, queryset=self.related(self.restricted(Action.READ)), request=request
             )
             if filterset.is_valid():
-                records = filterset.qs[: self.LIMIT]
-        labels = [forms.picked_label(record) for record in records]
+                # The browser shows only suggestions that hold the text typed: one found
+                # through another field (an opportunity by its account's name) says which.
+                labels = [
+                    forms.picked_label(record, context=filterset.found_in(record, text))
+                    for record in filterset.qs[: self.LIMIT]
+                ]
         return render(request, "core/record_choices.html", {"labels": labels})
 
 

@@ -322,6 +322,21 @@ def test_an_account_is_picked_by_typing_not_from_a_list_of_all(client, seller, m
     assert "Stadtbad" not in hidden
 
 
+def test_a_suggestion_found_through_another_field_says_where(client, seller):
+    """The browser shows only suggestions that hold the text typed: an opportunity found by its
+    account's name carries that name (what the form takes is still the id at the end)."""
+    account = AccountFactory(name="Stadtbad Nord", legal_form="")
+    opportunity = OpportunityFactory(owner=seller, account=account, name="Strom 2027")
+    url = reverse("opportunities_choices")
+
+    def offered(text):
+        return client.get(url, {"opportunity": text}).content.decode().strip()
+
+    found = f"Strom 2027 (Stadtbad Nord) · {opportunity.pk}"
+    assert offered("Stadtbad Strom") == f'<option value="{found}"></option>'
+    assert offered("strom") == f'<option value="Strom 2027 · {opportunity.pk}"></option>'
+
+
 def test_a_name_typed_but_not_picked_is_refused_at_the_field(client, seller):
     AccountFactory(name="Stadtbad Nord", owner=seller)
     data = {"name": "Strom 2028", "account": "Stadtbad", "probability": "10"}
