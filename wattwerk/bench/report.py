@@ -32,24 +32,34 @@ PLANS = {
     "api_cpu_vs_raw": "Profil der API-Liste (cProfile): Serializer-Felder, Rechteprüfung je "
     "Anfrage und COUNT(*) der Paginierung; die Zählung durch Keyset-Paginierung ohne Gesamtzahl "
     "oder eine geschätzte Zahl ersetzen, Serializer für Listen schlank halten.",
-    "html_vs_api": "Filter auf Firmen, Verkaufschancen usw. listen keine Datensätze mehr auf; "
-    "was bleibt, ist das Rendern: django-tables2 rund 0,3 ms je Zelle, die Auswahlfelder des "
-    "Filterformulars über Djangos Widget-Templates rund 0,2 ms je <option>. Zellen und "
-    "Optionen ohne Template-Aufruf je Wert rendern, das Filterformular zwischenspeichern.",
-    "partial_vs_page": "Die Teilseite rechnet fast so viel wie die Seite: was außerhalb der "
-    "Ergebnisse liegt (Filter, gespeicherte Ansichten) nur für die ganze Seite berechnen.",
-    "p95_m_vs_s": "Plan der langsamen Abfrage lesen (unten): Index für Filter und Sortierung, "
-    "Suche über einen Trigramm-/Volltextindex statt LIKE '%…%', Keyset-Paginierung statt "
-    "OFFSET, Gesamtzahl nicht exakt zählen.",
-    "import_rate": "Ein Profil (cProfile, 400 Zeilen, SQLite S) zeigt 81 % der Zeit in "
-    "record_event('imported') → processes.start_process je Lead (Prozessinstanz, erste Stufe, "
-    "Aufgabe mit full_clean und Constraint-Prüfung: rund 26 Abfragen je Lead): Prozesse für "
-    "importierte Datensätze gesammelt starten (bulk_create), danach Prüfung ohne full_clean "
-    "je Zeile und COPY auf PostgreSQL.",
+    "html_vs_api": "Die Tabellenzeilen baut schon Python statt einer Template-Schleife je Zelle "
+    "(core/templatetags/record_tables.py); was bleibt, ist django-tables2s Arbeit je Zelle "
+    "(Accessor, Signaturprüfung der render-Methode bei jedem Aufruf) und das Filterformular. "
+    "Nächster Schritt: je Spalte einmal bestimmen, wie ihre Zelle entsteht, und die Zeilen "
+    "ohne BoundRow bauen; die Auswahlfelder des Filterformulars ohne Widget-Templates.",
+    "partial_vs_page": "Die Teilseite enthält nur die Ergebnisse; ihre Kosten sind die 25 Zeilen "
+    "selbst (Abfragen, Zählung, Zellen), die ganze Seite fügt nur Menü und Filterformular "
+    "hinzu. Das Verhältnis sinkt erst, wenn die Zeilen billiger werden: dieselben Schritte wie "
+    "bei html_vs_api, dazu die Zählung ohne vollständigen Scan (siehe p95_m_vs_s).",
+    "p95_m_vs_s": "Die Abfragepläne unten zeigen es: die Gesamtzahl für die Seitenzahlen "
+    "zählt die ganze gefilterte Menge (SCAN bei Firmen, Leads, Angeboten, Aktivitäten), "
+    "Angebote und Aktivitäten sortieren nach einem Scan in einem temporären B-Baum, die Suche "
+    "ist LIKE '%…%' über jede Tabelle. Plan: Seitenzahl begrenzt zählen (SELECT COUNT(*) über "
+    "höchstens 1.001 Zeilen, „mehr als 1.000“), zusammengesetzte Indizes für Filter und "
+    "Sortierung (Aktivitäten: Status, Art, Fälligkeit; Angebote: Status, Bindefrist), eine "
+    "MaLo-ID exakt über ihren eindeutigen Index suchen, Namen über pg_trgm (PostgreSQL) bzw. "
+    "FTS5 (SQLite).",
+    "import_rate": "Die Datensätze schreibt der Import schon per COPY bzw. vorbereitetem "
+    "INSERT (core.bulk); ein Profil (cProfile, 400 Zeilen, SQLite S) zeigt rund 80 % der Zeit "
+    "in record_event('imported') → processes.start_process je Lead (Prozessinstanz, erste "
+    "Stufe, Aufgaben über operations.create_record: rund 26 Abfragen je Lead). Plan: Prozesse "
+    "importierter Datensätze gesammelt starten (Instanzen, Besuche, Aufgaben, Verlauf je "
+    "Block), danach die Prüfung je Zeile ohne full_clean.",
     "import_memory": "Der Import liest die ganze Datei und hält alle Datensätze bis zum Ende: "
     "in Blöcken prüfen und schreiben (zwei Durchläufe über die Datei statt einer Liste).",
-    "export_memory": "Was bei der größeren Menge mehr Speicher hält, mit tracemalloc finden "
-    "(Vergleich zweier Schnappschüsse während des Exports).",
+    "export_memory": "Auf M (SQLite) wächst die Spitze um rund 10 Byte je Zeile (1,5 MB bei 20.000, "
+    "3,3 MB bei 200.000 Zeilen): etwas je Zeile bleibt bis zum Ende gehalten. Mit tracemalloc "
+    "zwei Schnappschüsse während des Exports vergleichen und die Stelle finden.",
 }
 
 
