@@ -103,7 +103,6 @@ class RecordFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(condition)
         return queryset
 
-
     def found_in(self, record, text: str) -> list[str]:
         """Where the search found ``record`` besides its name: the values of the search fields
         (on the record or on a record it refers to, already loaded) that hold a word of ``text``
