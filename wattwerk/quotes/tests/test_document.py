@@ -28,13 +28,18 @@ def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
+def binding(now) -> datetime:
+    """A Bindefrist ahead of the run, in winter time: 3 December at noon of next year."""
+    return datetime(now.year + 1, 12, 3, 12, 0, tzinfo=BERLIN)
+
+
 def quote_with_two_points(owner, now):
     opportunity = seed_opportunity(owner, now)
     quote = operations.create_quote(
         quote=Quote(
             name="Strom 2027–2028 Werk Nord und Süd",
             opportunity=opportunity,
-            binding_until=datetime(2026, 12, 3, 12, 0, tzinfo=BERLIN),
+            binding_until=binding(now),
             payment_terms="14 Tage netto",
         ),
         take_lines=False,
@@ -97,7 +102,7 @@ def test_the_pdf_names_number_lines_and_bindefrist(now):
     assert "Arbeitspreis 13,20 ct/kWh" in text
     assert "Grundpreis 35,00 EUR/Monat" in text
     assert "Bindefrist" in text
-    assert "03.12.2026, 12:00 Uhr (MEZ)" in text
+    assert f"03.12.{now.year + 1}, 12:00 Uhr (MEZ)" in text
     assert "14 Tage netto" in text
     total = f"{quote.total_eur:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
     assert total in text
