@@ -91,8 +91,7 @@ class RecordFilterSet(django_filters.FilterSet):
         """Every word must occur in one of the search fields: "Erika Mustermann" finds the
         user whose first name holds one word and whose last name the other."""
         fields = [f for f in self.search_fields if f.split("__")[0] not in self.hidden_fields]
-        # Punctuation around a word ("(11Y…)", "Müller,") is no part of it; "–" alone no word.
-        words = [w.strip(PUNCTUATION) for w in value.split() if w.strip(PUNCTUATION)]
+        words = _words(value)
         if not words or not fields:
             return queryset
         user = getattr(self.request, "user", None)
@@ -107,9 +106,10 @@ class RecordFilterSet(django_filters.FilterSet):
         """Where the search found ``record`` besides its name: the values of the search fields
         (on the record or on a record it refers to, already loaded) that hold a word of ``text``
         its name does not — so that a suggestion shows why it is there."""
-        words = [w.strip(PUNCTUATION).casefold() for w in text.split() if w.strip(PUNCTUATION)]
         name = str(record).casefold()
-        missing = [word for word in words if word not in name]
+        missing = [word.casefold() for word in _words(text) if word.casefold() not in name]
+        if not missing:
+            return []
         user = getattr(self.request, "user", None)
         found = []
         for path in self.search_fields:
@@ -117,6 +117,11 @@ class RecordFilterSet(django_filters.FilterSet):
             if value and any(word in value.casefold() for word in missing):
                 found.append(value)
         return list(dict.fromkeys(found))
+
+
+def _words(text: str) -> list[str]:
+    # Punctuation around a word ("(11Y…)", "Müller,") is no part of it; "–" alone no word.
+    return [word.strip(PUNCTUATION) for word in text.split() if word.strip(PUNCTUATION)]
 
 
 def _loaded_value(record, path: str, user) -> str:

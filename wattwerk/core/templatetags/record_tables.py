@@ -1,9 +1,9 @@
 """``{% table_rows table %}``: a record table's body rows, built in Python.
 
 django-tables2's own template renders each cell through a loop, two ``{% if %}`` and an
-attribute lookup of the template engine: for a page of 25 rows and ten columns that is most of
-the list's time. This builds the same markup (``<tr>`` with the row's attributes, ``<td>`` with
-the column's, the cell localised and escaped as ``{{ cell }}`` would be) directly.
+attribute lookup of the template engine, and indents every tag: a page of 25 rows carried twice
+its markup in whitespace. This builds the same markup (``<tr>`` with the row's attributes,
+``<td>`` with the column's, the cell localised and escaped as ``{{ cell }}`` would be) directly.
 """
 
 from django import template
