@@ -130,6 +130,9 @@ class Activity(OwnedModel, RecordModel):
             ),
             models.Index(fields=["owner", "status", "due"], name="activity_worklist"),
             models.Index(fields=["assigned_department", "status", "due"], name="activity_queue"),
+            # The list: by due date (its default order), or filtered by status and kind.
+            models.Index(fields=["due", "start"], name="activity_due"),
+            models.Index(fields=["status", "kind", "due"], name="activity_status_kind"),
         ]
         constraints = [
             *OwnedModel.Meta.constraints,

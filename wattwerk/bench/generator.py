@@ -298,9 +298,7 @@ def generate(*, size: str, seed: int, now: datetime, progress: Callable = print)
         progress("Summen der Firmen")
         _activities(ctx, spec, accounts, opportunities, quotes)
         progress(f"{spec.activities} Aktivitäten")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    bulk.refresh_statistics()
     return {
         "accounts": len(accounts),
         "contacts": spec.contacts,

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from wattwerk.access.models import User
 from wattwerk.activities.models import Activity
-from wattwerk.core import exports
+from wattwerk.core import bulk, exports
 from wattwerk.core.importing import get_importers
 from wattwerk.core.querysets import Action
 from wattwerk.customers.models import Account
@@ -572,6 +572,8 @@ def run(
         progress=progress,
     )
     started = time.perf_counter()
+    bulk.refresh_statistics()  # indexes migrated in after the data was generated
+    progress("Statistik des Abfrageplaners aufgefrischt")
     for part in (
         bench.lists,
         bench.records,

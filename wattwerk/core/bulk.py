@@ -183,3 +183,18 @@ def _copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
     with cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def refresh_statistics(using: str = "default") -> None:
+    """Let the query planner know the tables as they are now: after many rows were written, and
+    for indexes added since. Without statistics SQLite guesses, and a list sorted by an indexed
+    column may sort every matching row instead of reading the index in order. SQLite samples
+    (``analysis_limit``) so that this stays quick on millions of rows; PostgreSQL's autovacuum
+    does the same on its own, this only does it now."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")

@@ -89,18 +89,39 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """Every word must occur in one of the search fields: "Erika Mustermann" finds the
-        user whose first name holds one word and whose last name the other."""
-        fields = [f for f in self.search_fields if f.split("__")[0] not in self.hidden_fields]
+        user whose first name holds one word and whose last name the other.
+
+        A field may say how it is searched (``search_lookup``, see ``energy.fields``): a whole
+        identifier such as a MaLo-ID is then looked up exactly in the fields of its kind, and
+        only there, and a field that cannot hold the word is not searched at all."""
         words = _words(value)
+        fields = self.searched_fields()
         if not words or not fields:
             return queryset
         user = getattr(self.request, "user", None)
         for word in words:
-            condition = Q()
-            for field in fields:
-                condition |= _contains(self._meta.model, field, word, user)
+            lookups = {path: _lookup(self._meta.model, path, word) for path in fields}
+            if any(lookup and lookup[0] == "exact" for lookup in lookups.values()):
+                lookups = {p: lk for p, lk in lookups.items() if lk and lk[0] == "exact"}
+            condition = Q(pk__in=[])  # no field can hold the word: nothing is found
+            for path, lookup in lookups.items():
+                if lookup is not None:
+                    condition |= _matching(self._meta.model, path, *lookup, user)
             queryset = queryset.filter(condition)
         return queryset
+
+    def searched_fields(self) -> list[str]:
+        """The search fields the user may read."""
+        return [f for f in self.search_fields if f.split("__")[0] not in self.hidden_fields]
+
+    def identifies(self, text: str) -> bool:
+        """Whether a word of ``text`` is a whole identifier one of the search fields holds
+        (the global search then looks only in the record types that hold it)."""
+        return any(
+            (lookup := _lookup(self._meta.model, path, word)) and lookup[0] == "exact"
+            for word in _words(text)
+            for path in self.searched_fields()
+        )
 
     def found_in(self, record, text: str) -> list[str]:
         """Where the search found ``record`` besides its name: the values of the search fields
@@ -153,21 +174,41 @@ def _picked_elsewhere(filter_) -> bool:
     return model is not None and issubclass(model, OwnedModel)
 
 
-def _contains(model, path: str, word: str, user) -> Q:
-    """``path`` contains ``word``; across a to-many relation (an account's delivery points) as
-    a subquery over the related records the user may read, so each record is found once and
-    nothing is found through a record the user may not see."""
+def _lookup(model, path: str, word: str) -> tuple[str, str] | None:
+    """(lookup, value) to find ``word`` in the field at ``path``, or None when that field cannot
+    hold it: the field's own ``search_lookup`` where it has one, else ``icontains`` for a word
+    no longer than the field."""
+    field = _field_at(model, path)
+    if hasattr(field, "search_lookup"):
+        return field.search_lookup(word)
+    if field.max_length is not None and len(word) > field.max_length:
+        return None
+    return "icontains", word
+
+
+def _matching(model, path: str, lookup: str, value: str, user) -> Q:
+    """``path`` matches ``value`` by ``lookup``; across a to-many relation (an account's
+    delivery points) as a subquery over the related records the user may read, so each record
+    is found once and nothing is found through a record the user may not see."""
     if not _through_many(model, path):
-        return Q(**{f"{path}__icontains": word})
+        return Q(**{f"{path}__{lookup}": value})
     first, rest = path.split("__", 1)
     relation = model._meta.get_field(first)
     related = relation.related_model
-    matching = related._default_manager.filter(**{f"{rest}__icontains": word})
+    matching = related._default_manager.filter(**{f"{rest}__{lookup}": value})
     if hasattr(matching, "restrict"):
         matching = matching.restrict(user, Action.READ)
     if relation.one_to_many:
         return Q(pk__in=matching.values(relation.field.name))
     return Q(**{f"{first}__in": matching.values("pk")})
+
+
+def _field_at(model, path: str):
+    """The field at the end of a lookup path such as ``delivery_points__malo_id``."""
+    *steps, last = path.split("__")
+    for step in steps:
+        model = model._meta.get_field(step).related_model
+    return model._meta.get_field(last)
 
 
 def _through_many(model, path: str) -> bool:

@@ -14,15 +14,21 @@ def global_search(user, text: str) -> list[tuple]:
     """(record type, records found, more?) for every searchable record type the user may
     read something of: each through its own filterset's search, so field security holds, and
     one query per record type however many records there are."""
-    results = []
+    request = SimpleNamespace(user=user)  # all a filterset asks of the request
+    filtersets = []
     for record_type in registry:
         if not record_type.searchable:
             continue
         queryset = record_type.model.objects.restrict(user, Action.READ)
         names = record_type.list_select_related
         queryset = queryset.select_related(*names) if names else queryset
-        request = SimpleNamespace(user=user)  # all a filterset asks of the request
         filterset = record_type.filterset_class({"q": text}, queryset=queryset, request=request)
+        filtersets.append((record_type, filterset))
+    # A whole identifier (a MaLo-ID) is looked for only where it is kept: a contact's or a
+    # quote's name does not hold one, and searching them would read every row.
+    identified = [(rt, filterset) for rt, filterset in filtersets if filterset.identifies(text)]
+    results = []
+    for record_type, filterset in identified or filtersets:
         found = list(filterset.qs[: SEARCH_RESULTS_PER_TYPE + 1])
         if found:
             results.append(

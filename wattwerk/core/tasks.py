@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.tasks import task
 from django.utils import timezone
 
-from . import outbox, schedule
+from . import bulk, outbox, schedule
 
 
 @task(queue_name="email")
@@ -20,3 +20,13 @@ def deliver_due_emails() -> dict[str, int]:
 
 
 schedule.register(deliver_due_emails, every=timedelta(minutes=1))
+
+
+@task()
+def refresh_statistics() -> str:
+    """Fresh planner statistics once a day (see ``bulk.refresh_statistics``)."""
+    bulk.refresh_statistics()
+    return "ok"
+
+
+schedule.register(refresh_statistics, every=timedelta(days=1))

@@ -23,6 +23,7 @@ from django_tables2 import RequestConfig
 
 from . import changelog, exports, forms, operations, timeline
 from .models import SavedView
+from .pagination import PAGE_SIZE, BoundedPaginator
 from .querysets import (
     Action,
     explain_access,
@@ -36,7 +37,7 @@ from .querysets import (
 from .registry import RecordType, registry
 from .search import global_search
 
-PAGE_SIZE = 25
+PAGINATE = {"per_page": PAGE_SIZE, "paginator_class": BoundedPaginator}
 
 
 def render_page(
@@ -128,7 +129,7 @@ class RecordListView(RecordView):
             RequestConfig(request, paginate=False).configure(table)
             name = f"{self.record_type.slug}-{timezone.localdate():%Y-%m-%d}"
             return exports.export_response(table, export, name)
-        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        RequestConfig(request, paginate=PAGINATE).configure(table)
         context = self.base_context(
             filterset=filterset,
             table=table,
@@ -398,7 +399,7 @@ class RelatedRecordsView(RecordView):
             queryset.filter(**{self.tab.lookup: instance}),
             exclude=tuple(field_rights(request.user, related.model).hidden),
         )
-        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        RequestConfig(request, paginate=PAGINATE).configure(table)
         context = self.base_context(
             object=instance, active_tab=self.tab.name, table=table, related=related
         )

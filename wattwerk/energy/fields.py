@@ -7,6 +7,7 @@ and validates, and DRF copies the validators onto its serializer fields.
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ class IdentifierField(FixedLengthCharField):
     """A CharField holding one kind of identifier, normalised (upper case, no blanks)."""
 
     kind = ""
+    digits = False  # holds digits only
     normalise = staticmethod(identifiers.normalise)
 
     def __init__(self, *args, **kwargs):
@@ -63,15 +65,30 @@ class IdentifierField(FixedLengthCharField):
         value = super().to_python(value)
         return self.normalise(value) if value else value
 
+    def search_lookup(self, word: str) -> tuple[str, str] | None:
+        """How the search looks for ``word`` here (see ``core.filtersets``): a whole valid
+        identifier by its index (``exact``), a part of one as a part, and a word that cannot
+        be part of one not at all — a name searched does not scan every MaLo-ID."""
+        value = self.normalise(word)
+        if len(value) > self.length or (self.digits and not value.isdigit()):
+            return None
+        if len(value) == self.length:
+            try:
+                self.identifier_validator()(value)
+            except ValidationError:
+                return None
+            return "exact", value
+        return "contains", value
+
 
 class MaLoIdField(IdentifierField):
     description = _("Marktlokations-ID (11 Ziffern, BDEW-Prüfziffer)")
-    kind, length = "malo", 11
+    kind, length, digits = "malo", 11, True
 
 
 class TrancheIdField(IdentifierField):
     description = _("Tranche-ID (11 Ziffern, BDEW-Prüfziffer)")
-    kind, length = "tranche", 11
+    kind, length, digits = "tranche", 11, True
 
 
 class MeLoIdField(IdentifierField):
@@ -82,7 +99,7 @@ class MeLoIdField(IdentifierField):
 
 class MarketPartnerIdField(IdentifierField):
     description = _("Marktpartner-ID (13 Ziffern, BDEW/DVGW oder GS1)")
-    kind, length = "market_partner", 13
+    kind, length, digits = "market_partner", 13, True
 
 
 class NeLoIdField(IdentifierField):

@@ -105,7 +105,20 @@ class QuoteQuerySet(RestrictedQuerySet):
         )
 
     def in_state(self, *states: str, now=None) -> "QuoteQuerySet":
-        return self.alias(current_state=self.state(now)).filter(current_state__in=states)
+        """The quotes whose status as of ``now`` is one of ``states``: the same answer as
+        ``state()``, written as plain column conditions so that the indexes on status and
+        Bindefrist serve it."""
+        now = now or timezone.now()
+        passed = Q(binding_until__lt=now)
+        condition = Q(pk__in=[])
+        for state in dict.fromkeys(states):
+            if state == Quote.Status.EXPIRED:
+                condition |= Q(status=state) | (Q(status=Quote.Status.ACTIVE) & passed)
+            elif state == Quote.Status.ACTIVE:
+                condition |= Q(status=state) & ~passed
+            else:
+                condition |= Q(status=state)
+        return self.filter(condition)
 
     def open(self, now=None) -> "QuoteQuerySet":
         """Drafts and sent quotes whose Bindefrist has not passed."""
@@ -212,6 +225,8 @@ class Quote(OwnedModel, ActivityLinks, RecordModel):
         indexes = [
             models.Index(fields=["status", "binding_until"], name="quote_binding"),
             models.Index(fields=["opportunity", "status"], name="quote_opportunity"),
+            # The list sorted by Bindefrist, whatever the status filter.
+            models.Index(fields=["binding_until"], name="quote_binding_until"),
         ]
 
     def __str__(self) -> str:

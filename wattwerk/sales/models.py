@@ -128,7 +128,10 @@ class Lead(OwnedModel, MarketingAttributes, TotalsFields, ActivityLinks, RecordM
         verbose_name = _("Lead")
         verbose_name_plural = _("Leads")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["company_name"], name="lead_company")]
+        indexes = [
+            models.Index(fields=["company_name"], name="lead_company"),
+            models.Index(fields=["created_at"], name="lead_created"),  # newest first
+        ]
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.company_name, self.legal_form) if part)
@@ -242,7 +245,10 @@ class Opportunity(OwnedModel, TotalsFields, ActivityLinks, RecordModel):
         verbose_name = _("Verkaufschance")
         verbose_name_plural = _("Verkaufschancen")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "expected_close"], name="opportunity_pipeline")]
+        indexes = [
+            models.Index(fields=["status", "expected_close"], name="opportunity_pipeline"),
+            models.Index(fields=["created_at"], name="opportunity_created"),  # newest first
+        ]
 
     def __str__(self) -> str:
         return self.name

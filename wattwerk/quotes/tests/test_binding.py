@@ -130,3 +130,22 @@ def test_the_owner_is_warned_once_before_the_bindefrist_ends(
     assert "Bindefrist" in message.get_content()
     assert OutboxEmail.objects.count() == 1
     assert operations.warn_expiring(now=now) == 0
+
+
+@pytest.mark.django_db
+def test_the_state_filter_answers_as_the_state_reads(now):
+    """``in_state`` (plain column conditions, for the indexes) finds exactly the quotes whose
+    ``state()`` is asked for: every stored status with a Bindefrist past, ahead and none."""
+    from itertools import combinations
+
+    from .factories import QuoteFactory
+
+    for status in Quote.Status.values:
+        for binding in (now - timedelta(days=1), now + timedelta(days=1), None):
+            QuoteFactory(status=status, binding_until=binding)
+    read = dict(Quote.objects.annotate(state=Quote.objects.state(now)).values_list("pk", "state"))
+    assert set(read.values()) == set(Quote.Status.values)
+    for size in (1, 2, 3):
+        for states in combinations(Quote.Status.values, size):
+            found = set(Quote.objects.in_state(*states, now=now).values_list("pk", flat=True))
+            assert found == {pk for pk, state in read.items() if state in states}, states

@@ -156,3 +156,21 @@ def test_an_update_keeps_the_creation_moment_and_sets_the_change_moment():
     assert stored.note == "geändert"
     assert stored.created_at == created
     assert stored.updated_at >= created
+
+
+def test_statistics_refresh_tells_the_planner_about_the_tables():
+    """The daily task: SQLite writes its sample statistics (sqlite_stat1), PostgreSQL analyses;
+    either way the planner knows the account table and its name index afterwards."""
+    from django.db import connection
+
+    from wattwerk.core.tasks import refresh_statistics
+
+    AccountFactory.create_batch(3)
+    refresh_statistics.call()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'customers_account'")
+            assert "account_name" in {row[0] for row in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'customers_account'")
+            assert cursor.fetchone()[0] == 3

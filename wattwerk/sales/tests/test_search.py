@@ -2,6 +2,8 @@
 MaLo-ID and city — restricted like every list, field security included."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wattwerk.core.testing import count_queries
@@ -89,3 +91,39 @@ def test_an_account_is_not_found_through_a_delivery_point_out_of_reach(client, m
     client.force_login(make_user("customers.read_account", "access.read_user"))
     page = client.get(reverse("search"), {"q": point.malo_id}).content.decode()
     assert 'id="no-results"' in page
+
+
+def test_a_whole_malo_id_is_looked_up_exactly_and_only_where_malo_ids_are_kept(client, make_user):
+    account = AccountFactory(name="Kältewerk Süd")
+    point = DeliveryPointFactory(account=account)
+    # The contact holds the digits, but contacts hold no MaLo-IDs.
+    contact = ContactFactory(last_name=f"Zahlmann {point.malo_id}")
+    client.force_login(make_user(*READ_ALL))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("search"), {"q": point.malo_id}).content.decode()
+    assert f'href="{point.get_absolute_url()}"' in page
+    assert f'href="{account.get_absolute_url()}"' in page
+    assert f'href="{contact.get_absolute_url()}"' not in page
+    searching = [q["sql"] for q in queries.captured_queries if point.malo_id in q["sql"]]
+    assert len(searching) == 2  # delivery points and accounts; no other table is read
+    assert all("LIKE" not in sql.upper() for sql in searching)
+    # A part of a MaLo-ID is still found as a part.
+    part = client.get(reverse("search"), {"q": point.malo_id[3:9]}).content.decode()
+    assert f'href="{point.get_absolute_url()}"' in part
+
+
+def test_a_word_no_field_can_hold_is_not_searched_there(client, make_user):
+    AccountFactory(name="Papierfabrik Weiß", postcode="01234")
+    DeliveryPointFactory(name="Papierfabrik Halle 3")
+    client.force_login(make_user(*READ_ALL))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("search"), {"q": "Papierfabrik"}).content.decode()
+    assert "Papierfabrik Weiß" in page
+    assert "Papierfabrik Halle 3" in page
+    account_query = next(
+        q["sql"] for q in queries.captured_queries if 'FROM "customers_account"' in q["sql"]
+    ).split(" WHERE ", 1)[1]
+    assert '"malo_id"' not in account_query  # letters: no MaLo-ID holds them
+    assert '"postcode"' not in account_query  # twelve letters: no postcode holds them
+    by_postcode = client.get(reverse("search"), {"q": "01234"}).content.decode()
+    assert "Papierfabrik Weiß" in by_postcode
