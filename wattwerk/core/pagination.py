@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 COUNT_LIMIT = 1000
 PAGE_SIZE = 25
+MAX_START = 10**12
 MAX_PER_PAGE = 500  # ``?per_page=`` (django-tables2) asks for more rows at most this far
 
 
@@ -27,6 +28,8 @@ def bounded_count(queryset: QuerySet, start: int = 0) -> tuple[int, bool]:
     """
     limit = COUNT_LIMIT
     keys = queryset.order_by().values("pk")
+    if start > MAX_START:  # past any list, and past what an SQL OFFSET takes
+        return keys.count(), True
     counted = keys[start : start + limit + 1].count()
     if counted > limit:
         return start + counted, False

@@ -33,6 +33,7 @@ def test_count_is_exact_up_to_the_limit_and_a_lower_bound_beyond(limit_of_30):
     assert pagination.bounded_count(accounts, start=25) == (56, False)
     assert pagination.bounded_count(accounts, start=50) == (80, True)
     assert pagination.bounded_count(accounts, start=400) == (80, True)  # past the end: all
+    assert pagination.bounded_count(accounts, start=2**64) == (80, True)  # no SQL OFFSET takes it
 
 
 def test_the_count_reads_no_more_than_the_limit_and_drops_the_sort():
@@ -59,6 +60,8 @@ def test_list_says_more_than_and_keeps_every_page_reachable(client, make_user, l
     beyond = client.get(reverse("accounts_list"), {"page": 9})
     assert beyond.context["table"].page.number == 4  # the last page instead
     assert len(beyond.context["table"].page.object_list) == 5
+    far = client.get(reverse("accounts_list"), {"page": 10**20})
+    assert far.context["table"].page.number == 4
     none = client.get(reverse("accounts_list"), {"q": "nirgends"})
     assert "0 Datensätze" in none.content.decode()
 
@@ -93,6 +96,8 @@ def test_api_count_says_whether_it_is_exact(api_client, make_user, limit_of_30):
     later = api_client.get("/api/v1/accounts/", {"limit": 10, "offset": 60}).json()
     assert (later["count"], later["count_exact"]) == (80, True)
     assert "offset=70" in later["next"]
+    far = api_client.get("/api/v1/accounts/", {"offset": 2**64}).json()
+    assert (far["count"], far["results"]) == (80, [])
     last = api_client.get("/api/v1/accounts/", {"limit": 10, "offset": 70}).json()
     assert last["next"] is None
     assert len(last["results"]) == 10
