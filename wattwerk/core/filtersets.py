@@ -91,23 +91,24 @@ class RecordFilterSet(django_filters.FilterSet):
         """Every word must occur in one of the search fields: "Erika Mustermann" finds the
         user whose first name holds one word and whose last name the other.
 
-        A field may say how it is searched (``search_lookup``, see ``energy.fields``): a whole
-        identifier such as a MaLo-ID is then looked up exactly in the fields of its kind, and
-        only there, and a field that cannot hold the word is not searched at all."""
+        A field may say how it is searched (``search_lookup``, see ``energy.fields``). A whole
+        identifier such as a MaLo-ID is looked up exactly, by its index, in the fields of its
+        kind; when that finds a record, the other fields are not searched (each would be read
+        in full). A field that cannot hold a word is not searched for it."""
         words = _words(value)
         fields = self.searched_fields()
         if not words or not fields:
             return queryset
-        user = getattr(self.request, "user", None)
+        model, user = self._meta.model, getattr(self.request, "user", None)
         for word in words:
-            lookups = {path: _lookup(self._meta.model, path, word) for path in fields}
-            if any(lookup and lookup[0] == "exact" for lookup in lookups.values()):
-                lookups = {p: lk for p, lk in lookups.items() if lk and lk[0] == "exact"}
-            condition = Q(pk__in=[])  # no field can hold the word: nothing is found
-            for path, lookup in lookups.items():
-                if lookup is not None:
-                    condition |= _matching(self._meta.model, path, *lookup, user)
-            queryset = queryset.filter(condition)
+            lookups = {path: _lookup(model, path, word) for path in fields}
+            exact = {path: lookup for path, lookup in lookups.items() if _is_exact(lookup)}
+            if exact:
+                found = queryset.filter(_any_of(model, exact, user))
+                if found.exists():
+                    queryset = found
+                    continue
+            queryset = queryset.filter(_any_of(model, lookups, user))
         return queryset
 
     def searched_fields(self) -> list[str]:
@@ -118,7 +119,7 @@ class RecordFilterSet(django_filters.FilterSet):
         """Whether a word of ``text`` is a whole identifier one of the search fields holds
         (the global search then looks only in the record types that hold it)."""
         return any(
-            (lookup := _lookup(self._meta.model, path, word)) and lookup[0] == "exact"
+            _is_exact(_lookup(self._meta.model, path, word))
             for word in _words(text)
             for path in self.searched_fields()
         )
@@ -184,6 +185,19 @@ def _lookup(model, path: str, word: str) -> tuple[str, str] | None:
     if field.max_length is not None and len(word) > field.max_length:
         return None
     return "icontains", word
+
+
+def _is_exact(lookup: tuple[str, str] | None) -> bool:
+    return lookup is not None and lookup[0] == "exact"
+
+
+def _any_of(model, lookups: dict[str, tuple[str, str] | None], user) -> Q:
+    """One of the fields matches by its lookup; none can hold the word: nothing matches."""
+    condition = Q(pk__in=[])
+    for path, lookup in lookups.items():
+        if lookup is not None:
+            condition |= _matching(model, path, *lookup, user)
+    return condition
 
 
 def _matching(model, path: str, lookup: str, value: str, user) -> Q:

@@ -7,6 +7,7 @@ rows from the start of the page shown: below that the count is exact, above it t
 and the API (``core.api.pagination``) count the same way.
 """
 
+from contextlib import suppress
 from functools import cached_property
 
 from django.core.paginator import Paginator
@@ -48,19 +49,20 @@ class BoundedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, **kwargs):
         try:
-            per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+            per_page = min(int(per_page), MAX_PER_PAGE)
         except (TypeError, ValueError):
+            per_page = PAGE_SIZE
+        if per_page < 1:
             per_page = PAGE_SIZE
         super().__init__(object_list, per_page, **kwargs)
         self.start = 0
         self.exact = True
 
     def validate_number(self, number):
-        if "count" not in self.__dict__:  # counting starts at the first page asked for
-            try:
-                self.start = max(int(number) - 1, 0) * self.per_page
-            except (TypeError, ValueError):
-                self.start = 0
+        with suppress(TypeError, ValueError):  # not a number: Django says why
+            number = max(int(number), 1)  # page 0 or -5: the first page
+        if "count" not in self.__dict__ and isinstance(number, int):
+            self.start = (number - 1) * self.per_page  # counting starts at the page asked for
         return super().validate_number(number)
 
     @cached_property
@@ -72,7 +74,7 @@ class BoundedPaginator(Paginator):
         return count
 
     @property
-    def counted_at_least(self) -> int:
+    def more_than(self) -> int:
         """Not exact: the number the list names ("mehr als 1.000 Datensätze")."""
         return self.count - 1
 

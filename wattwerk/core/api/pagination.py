@@ -34,9 +34,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def get_paginated_response_schema(self, schema):
         answer = super().get_paginated_response_schema(schema)
         answer["properties"]["count"]["description"] = (
-            f"Exakt, wenn höchstens {COUNT_LIMIT} Datensätze auf den Versatz folgen; "
-            "sonst die Zahl, die mindestens vorhanden ist."
-        )
-        answer["properties"]["count_exact"] = {"type": "boolean", "example": True}
+            f"Die Zahl der Datensätze: exakt, wenn ab `offset` höchstens {COUNT_LIMIT:,} folgen "
+            "(`count_exact`), sonst die Zahl, die mindestens vorhanden ist."
+        ).replace(",", ".")
+        answer["properties"]["count_exact"] = {
+            "type": "boolean",
+            "example": True,
+            "description": "Ob `count` die genaue Zahl ist oder eine Untergrenze; `next` "
+            "führt weiter, solange Datensätze folgen.",
+        }
         answer["required"].append("count_exact")
         return answer

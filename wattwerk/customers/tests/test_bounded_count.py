@@ -54,7 +54,8 @@ def test_list_says_more_than_and_keeps_every_page_reachable(client, make_user, l
     assert table.paginator.num_pages == 2
     assert table.page.has_next()
     third = client.get(reverse("accounts_list"), {"city": "Lindenau", "page": 3})
-    assert "80 Datensätze" in third.content.decode()  # the rest counted from page 3 on
+    assert third.context["table"].paginator.exact  # the rest counted from page 3 on
+    assert 'id="result-count">80 Datensätze' in third.content.decode()
     assert third.context["table"].paginator.num_pages == 4
     assert len(third.context["table"].page.object_list) == 25
     beyond = client.get(reverse("accounts_list"), {"page": 9})
@@ -62,17 +63,21 @@ def test_list_says_more_than_and_keeps_every_page_reachable(client, make_user, l
     assert len(beyond.context["table"].page.object_list) == 5
     far = client.get(reverse("accounts_list"), {"page": 10**20})
     assert far.context["table"].page.number == 4
+    for before in (0, -5):
+        first_again = client.get(reverse("accounts_list"), {"page": before})
+        assert first_again.context["table"].page.number == 1
+        assert len(first_again.context["table"].page.object_list) == 25
     none = client.get(reverse("accounts_list"), {"q": "nirgends"})
     assert "0 Datensätze" in none.content.decode()
 
 
 def test_the_count_reads_in_german_with_thousands_separated():
-    paginator = SimpleNamespace(exact=False, count=1001, counted_at_least=1000)
+    paginator = SimpleNamespace(exact=False, count=1001, more_than=1000)
     with translation.override("de"):
         text = render_to_string(
             "core/_result_count.html", {"table": SimpleNamespace(paginator=paginator)}
         )
-        exact = SimpleNamespace(exact=True, count=1, counted_at_least=0)
+        exact = SimpleNamespace(exact=True, count=1, more_than=0)
         one = render_to_string(
             "core/_result_count.html", {"table": SimpleNamespace(paginator=exact)}
         )
@@ -106,7 +111,7 @@ def test_api_count_says_whether_it_is_exact(api_client, make_user, limit_of_30):
 def test_rows_per_page_asked_for_are_bounded(client, make_user):
     AccountFactory.create_batch(3)
     client.force_login(make_user("customers.read_account", *RELATED))
-    for asked, shown in (("2", 2), ("abc", 25), ("0", 25), ("-3", 1), ("100000", 500)):
+    for asked, shown in (("2", 2), ("abc", 25), ("0", 25), ("-3", 25), ("100000", 500)):
         page = client.get(reverse("accounts_list"), {"per_page": asked})
         assert page.status_code == 200
         assert page.context["table"].paginator.per_page == shown

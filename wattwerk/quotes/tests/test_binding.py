@@ -3,6 +3,7 @@ list filter — and cannot be won, whether or not the periodic task has run. The
 the status once, and the owner is warned once before the end."""
 
 from datetime import timedelta
+from itertools import combinations
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from wattwerk.quotes import operations, tasks
 from wattwerk.quotes.models import Quote
 from wattwerk.sales.models import Opportunity
 
+from .factories import QuoteFactory
 from .helpers import later, salesperson, seed_opportunity
 
 
@@ -136,10 +138,6 @@ def test_the_owner_is_warned_once_before_the_bindefrist_ends(
 def test_the_state_filter_answers_as_the_state_reads(now):
     """``in_state`` (plain column conditions, for the indexes) finds exactly the quotes whose
     ``state()`` is asked for: every stored status with a Bindefrist past, ahead and none."""
-    from itertools import combinations
-
-    from .factories import QuoteFactory
-
     for status in Quote.Status.values:
         for binding in (now - timedelta(days=1), now + timedelta(days=1), None):
             QuoteFactory(status=status, binding_until=binding)

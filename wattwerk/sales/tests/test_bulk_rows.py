@@ -7,10 +7,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils.translation import gettext_lazy
 
 from wattwerk.access.tests.factories import UserFactory
 from wattwerk.core import bulk
+from wattwerk.core.tasks import refresh_statistics
 from wattwerk.customers.tests.factories import AccountFactory
 from wattwerk.sales.models import AccountOpportunity, Lead, LeadLine
 
@@ -161,10 +163,6 @@ def test_an_update_keeps_the_creation_moment_and_sets_the_change_moment():
 def test_statistics_refresh_tells_the_planner_about_the_tables():
     """The daily task: SQLite writes its sample statistics (sqlite_stat1), PostgreSQL analyses;
     either way the planner knows the account table and its name index afterwards."""
-    from django.db import connection
-
-    from wattwerk.core.tasks import refresh_statistics
-
     AccountFactory.create_batch(3)
     refresh_statistics.call()
     with connection.cursor() as cursor:

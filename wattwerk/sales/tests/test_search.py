@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from wattwerk.core.testing import count_queries
 from wattwerk.customers.tests.factories import AccountFactory, ContactFactory
+from wattwerk.energy.identifiers import with_check_digit
 from wattwerk.energy.tests.factories import DeliveryPointFactory
 
 from .factories import LeadFactory, OpportunityFactory
@@ -105,7 +106,8 @@ def test_a_whole_malo_id_is_looked_up_exactly_and_only_where_malo_ids_are_kept(c
     assert f'href="{account.get_absolute_url()}"' in page
     assert f'href="{contact.get_absolute_url()}"' not in page
     searching = [q["sql"] for q in queries.captured_queries if point.malo_id in q["sql"]]
-    assert len(searching) == 2  # delivery points and accounts; no other table is read
+    # Delivery points and accounts, each asked first and then read; no other table is read.
+    assert len(searching) == 4
     assert all("LIKE" not in sql.upper() for sql in searching)
     # A part of a MaLo-ID is still found as a part.
     part = client.get(reverse("search"), {"q": point.malo_id[3:9]}).content.decode()
@@ -127,3 +129,14 @@ def test_a_word_no_field_can_hold_is_not_searched_there(client, make_user):
     assert '"postcode"' not in account_query  # twelve letters: no postcode holds them
     by_postcode = client.get(reverse("search"), {"q": "01234"}).content.decode()
     assert "Papierfabrik Weiß" in by_postcode
+
+
+def test_a_number_like_a_malo_id_that_is_none_is_searched_everywhere(client, make_user):
+    """No delivery point has it: then every record type is searched as for any word."""
+    number = with_check_digit("4100012345")
+    contact = ContactFactory(last_name=f"Zahlmann {number}")
+    client.force_login(make_user(*READ_ALL))
+    page = client.get(reverse("search"), {"q": number}).content.decode()
+    assert f'href="{contact.get_absolute_url()}"' in page
+    listed = client.get(reverse("contacts_list"), {"q": number}).content.decode()
+    assert f'href="{contact.get_absolute_url()}"' in listed
