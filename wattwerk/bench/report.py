@@ -15,10 +15,18 @@ GROWTH_GROUPS = ("list", "partial", "api", "search", "record")
 GOALS = {
     "queries_constant": "Abfragen unabhängig von der Zeilenzahl (25 Zeilen ÷ 1 Zeile; "
     "Datensatzseite: großer ÷ kleiner Datensatz)",
-    "api_cpu_vs_raw": "API-Liste CPU ≤ 3 × rohes SQL derselben 25 Zeilen",
+    "api_cpu_vs_raw": "Die Zählung liest seit 0011 höchstens 1.001 Schlüssel; was bleibt, ist "
+    "DRFs Arbeit je Feld und Zeile (Serializer, Feldrechte, ETag) gegen ein rohes SELECT. "
+    "Plan: Profil der API-Liste (cProfile), Listen-Serializer mit vorab bestimmten Feldern "
+    "statt to_representation je Feld, Feldrechte einmal je Anfrage.",
     "html_vs_api": "HTML-Liste CPU ≤ 2 × API-Liste",
     "partial_vs_page": "htmx-Teilseite CPU ≤ 0,6 × ganze Seite",
-    "p95_m_vs_s": "p95 auf M ≤ 1,5 × p95 auf S",
+    "p95_m_vs_s": "Seit 0011 zählen Listen höchstens 1.001 Zeilen, Aktivitäten, Angebote, Leads "
+    "und Verkaufschancen haben Indizes für Filter und Sortierung, eine ganze MaLo-ID wird "
+    "exakt über ihren Index gesucht. Was noch wächst, zeigen die Pläne unten: ein Filter, den "
+    "kein Index trägt, liest bis zur 25. Zeile (bei seltenen Werten fast alles), und ein Wort "
+    "im Namen ist LIKE '%…%' über jede Tabelle. Plan: Trigramm-Index (pg_trgm) bzw. FTS5 für "
+    "Namen, Indizes für die häufigen Filter der Listen aus den Plänen.",
     "import_rate": "Import ≥ 25 % der Zeilen/s des rohen Bulk-Inserts",
     "import_memory": "Import-Speicher beschränkt (Spitze bei ¼ ÷ ⅛ der Zeilen ≤ 1,25)",
     "export_memory": "Export streamt (Speicherspitze großer ÷ kleiner Satz ≤ 1,25)",
