@@ -1,7 +1,7 @@
 from rest_framework import pagination
 from rest_framework.response import Response
 
-from ..pagination import COUNT_LIMIT, bounded_count
+from ..pagination import COUNT_LIMIT, MAX_PER_PAGE, PAGE_SIZE, bounded_count
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -9,8 +9,8 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     ``COUNT_LIMIT`` records follow the offset (``count_exact`` true), else the number that
     exist at least (``count_exact`` false); ``next`` is there while records follow."""
 
-    default_limit = 25
-    max_limit = 500
+    default_limit = PAGE_SIZE  # as the list pages
+    max_limit = MAX_PER_PAGE
 
     def get_count(self, queryset):
         # DRF asks for the count before it reads the offset.
