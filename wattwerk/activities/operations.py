@@ -3,6 +3,7 @@ reschedule. Every write keeps the regarding record's last and next activity righ
 transaction (the after-write hook below also covers the generic operations), and a step of a
 chain moves the chain on (:mod:`wattwerk.activities.chains`)."""
 
+from collections import defaultdict
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +18,19 @@ from . import chains, links, notifications
 from .models import Activity, Chain
 
 
-@operations.after_write(Activity)
+def _activities_created(activities: list[Activity], *, now, **context) -> None:
+    for activity in activities:
+        if notifications.opens_for_a_department(activity, None):
+            notifications.notify_department(activity, now=now)
+    regarding = defaultdict(set)
+    for activity in activities:
+        regarding[activity.regarding_type_id].add(activity.regarding_id)
+    for type_id, ids in regarding.items():
+        if type_id is not None:
+            links.refresh_many(ContentType.objects.get_for_id(type_id), ids)
+
+
+@operations.after_write(Activity, many=_activities_created)
 def _activity_written(activity: Activity, *, stored, deleted: bool, now, **context) -> None:
     if not deleted and notifications.opens_for_a_department(activity, stored):
         notifications.notify_department(activity, now=now)

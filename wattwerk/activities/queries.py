@@ -23,19 +23,22 @@ def last_and_next(regarding_type: ContentType, regarding_id) -> tuple[int | None
     """(the last completed, the next open) activity's id: the last by when it was completed,
     the next by the earliest due date, then start (undated ones after dated ones)."""
     activities = regarding(regarding_type, regarding_id)
-    last = (
-        activities.filter(status=Activity.Status.COMPLETED)
-        .order_by("-status_changed_at", "-pk")
-        .values_list("pk", flat=True)
-        .first()
+    return (
+        last_of(activities).values_list("pk", flat=True).first(),
+        next_of(activities).values_list("pk", flat=True).first(),
     )
-    upcoming = (
-        activities.filter(status=Activity.Status.OPEN)
-        .order_by(F("due").asc(nulls_last=True), F("start").asc(nulls_last=True), "pk")
-        .values_list("pk", flat=True)
-        .first()
+
+
+def last_of(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """The completed ones, the last first (see :func:`last_and_next`)."""
+    return activities.filter(status=Activity.Status.COMPLETED).order_by("-status_changed_at", "-pk")
+
+
+def next_of(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """The open ones, the next first (see :func:`last_and_next`)."""
+    return activities.filter(status=Activity.Status.OPEN).order_by(
+        F("due").asc(nulls_last=True), F("start").asc(nulls_last=True), "pk"
     )
-    return last, upcoming
 
 
 def linked_models() -> list[type]:

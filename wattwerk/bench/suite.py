@@ -356,8 +356,7 @@ class Run:
         lines = []
         for offset, lead in enumerate(leads):
             lead.pk = next_lead + offset
-            owner = lead.owner
-            lead.owning_department_id = owner.department_id if owner else None
+            lead.take_owning_department()
             for line in lead._import_lines:
                 line.lead_id, line.pk = lead.pk, next_line + len(lines)
                 lines.append(line)

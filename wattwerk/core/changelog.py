@@ -285,6 +285,24 @@ def creation_entry(*, instance: models.Model, acting_user, now: datetime) -> Obj
     return entry
 
 
+def creation_entries(instances: list[models.Model], *, acting_user, now: datetime) -> list:
+    """:func:`creation_entry` for many new records of one type, the records they link to read
+    in one query per link rather than one per record."""
+    unread = {
+        field.name
+        for instance in instances
+        for field in instance._meta.concrete_fields
+        if field.many_to_one
+        and getattr(instance, field.attname) is not None
+        and not field.is_cached(instance)
+    }
+    models.prefetch_related_objects(instances, *unread)
+    return [
+        creation_entry(instance=instance, acting_user=acting_user, now=now)
+        for instance in instances
+    ]
+
+
 def log_event(
     *,
     instance: models.Model,

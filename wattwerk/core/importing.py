@@ -279,8 +279,8 @@ class Importer:
             return result
         with transaction.atomic():
             self.save(records, result)
-            for record in records:  # the apps that follow the type learn of each new record
-                operations.record_event(record, "imported", acting_user=self.user, now=self.now)
+            # the apps that follow the type learn of the new records
+            operations.record_events(records, "imported", acting_user=self.user, now=self.now)
             forget_rights(self.user)
             out_of_reach = check_reach(self.model, records, self.user)
             if out_of_reach:
@@ -321,8 +321,7 @@ def save_new(model, records: list, user, now: datetime) -> None:
     """Insert new records in batches, with their owning department and their history."""
     for record in records:
         if isinstance(record, OwnedModel):
-            owner = record.owner if record.owner_id else record.owner_team
-            record.owning_department_id = owner.department_id if owner is not None else None
+            record.take_owning_department()
     bulk.insert(model, records, batch=1000)
     for model_field in model._meta.many_to_many:
         through = model_field.remote_field.through
@@ -336,9 +335,7 @@ def save_new(model, records: list, user, now: datetime) -> None:
             ),
             batch=1000,
         )
-    history.append_many(
-        [changelog.creation_entry(instance=record, acting_user=user, now=now) for record in records]
-    )
+    history.append_many(changelog.creation_entries(records, acting_user=user, now=now))
 
 
 def check_reach(model, records: list, user) -> int:

@@ -87,9 +87,14 @@ class OwnedModel(models.Model):
         ]
 
     def save(self, *args, **kwargs) -> None:
+        self.take_owning_department()
+        super().save(*args, **kwargs)
+
+    def take_owning_department(self) -> None:
+        """The record belongs to its owner's (or owning team's) department; ``save()`` sets it,
+        and so must whatever inserts records without it (:mod:`wattwerk.core.bulk`)."""
         owner = self.owner if self.owner_id else self.owner_team if self.owner_team_id else None
         self.owning_department_id = owner.department_id if owner is not None else None
-        super().save(*args, **kwargs)
 
 
 class RecordPageMixin:

@@ -7,9 +7,11 @@ locked; what follows from a template's rules (stage tasks created or closed) is 
 system, in the name of whoever caused it in the history.
 """
 
+from collections import defaultdict
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +24,7 @@ from wattwerk.access.models import Department, Role, Team
 from wattwerk.activities import chains, notifications
 from wattwerk.activities.models import Activity
 from wattwerk.activities.planning import BERLIN, DAY_END, DAY_START
-from wattwerk.core import changelog, operations
+from wattwerk.core import bulk, changelog, history, operations
 from wattwerk.core.querysets import Action
 from wattwerk.customers.models import Account
 from wattwerk.energy.calendars import add_working_days
@@ -190,12 +192,13 @@ def deactivate_template(*, template: ProcessTemplate, acting_user, now: datetime
         )
 
 
-def template_for(record) -> ProcessTemplate | None:
+def template_for(record, candidates: list[ProcessTemplate] | None = None) -> ProcessTemplate | None:
     """The active template a new record starts on: one for its customer type, else one for
-    every customer type (the first by key when several fit)."""
-    kind = KIND_OF_MODEL[type(record)]
+    every customer type (the first by key when several fit). ``candidates``: the active
+    templates of the record's kind, when already read."""
     segment = expressions.context_customer_type(record)
-    candidates = ProcessTemplate.objects.filter(is_active=True, record_kind=kind).order_by("key")
+    if candidates is None:
+        candidates = _active_templates(type(record))
     general = None
     for template in candidates:
         if segment and segment in template.segments:
@@ -203,6 +206,11 @@ def template_for(record) -> ProcessTemplate | None:
         if not template.segments and general is None:
             general = template
     return general
+
+
+def _active_templates(model) -> list[ProcessTemplate]:
+    kind = KIND_OF_MODEL[model]
+    return list(ProcessTemplate.objects.filter(is_active=True, record_kind=kind).order_by("key"))
 
 
 # -- the record's process ---------------------------------------------------------------------
@@ -311,12 +319,110 @@ def start_process(
             record,
             instance,
             event="process_started",
-            message=_("Prozess „%(template)s“ begonnen: %(stage)s")
-            % {"template": template.name, "stage": first["name"]},
+            message=_started(template),
             acting_user=acting_user,
             now=now,
         )
     return instance
+
+
+def _started(template: ProcessTemplate) -> str:
+    return _("Prozess „%(template)s“ begonnen: %(stage)s") % {
+        "template": template.name,
+        "stage": template.stages[0]["name"],
+    }
+
+
+def start_processes(records: list, *, acting_user, now: datetime) -> None:
+    """:func:`start_process` for many new records of one type (an import), each on its
+    template: the same rows, tasks and history, written in batches. The records have no
+    process yet. An opportunity whose first stage sets its probability starts one by one."""
+    if not records:
+        return
+    model = type(records[0])
+    candidates = _active_templates(model)
+    if not candidates:
+        return
+    groups: dict[ProcessTemplate, list] = defaultdict(list)
+    for record in records:
+        template = template_for(record, candidates)
+        if template is not None:
+            groups[template].append(record)
+    with transaction.atomic():
+        for template, group in groups.items():
+            if model is Opportunity and template.stages[0]["probability"] is not None:
+                for record in group:
+                    start_process(
+                        record=record, template=template, acting_user=acting_user, now=now
+                    )
+                continue
+            for start in range(0, len(group), START_BATCH):
+                _start_batch(
+                    template, group[start : start + START_BATCH], acting_user=acting_user, now=now
+                )
+
+
+START_BATCH = 500  # records whose processes start together (bounds the queries' id lists)
+
+
+def _start_batch(template: ProcessTemplate, records: list, *, acting_user, now: datetime):
+    first = template.stages[0]
+    record_type = ContentType.objects.get_for_model(type(records[0]))
+    instances = bulk.insert(
+        ProcessInstance,
+        (
+            ProcessInstance(
+                template=template,
+                record_type=record_type,
+                record_id=record.pk,
+                stage=first["key"],
+                started_at=now,
+            )
+            for record in records
+        ),
+    )
+    visits = bulk.insert(
+        StageVisit,
+        (
+            _visit(instance, first, how=StageVisit.How.START, acting_user=acting_user, now=now)
+            for instance in instances
+        ),
+    )
+    find = cache(_assignee_target)  # the assignees, looked up once for the batch
+    tasks = [
+        (instance, visit, task, _task_activity(instance, task, record, now=now, find=find))
+        for instance, visit, record in zip(instances, visits, records, strict=True)
+        for task in first["tasks"]
+    ]
+    operations.create_records(
+        Activity, [activity for *_, activity in tasks], acting_user=None, now=now
+    )
+    bulk.insert(ProcessTask, (ProcessTask(**_task_row(*task)) for task in tasks))
+    for _instance, _visit_of_task, task, activity in tasks:
+        _notify(task, activity, now=now)
+    history.append_many(
+        [
+            _stage_entry(
+                record,
+                instance,
+                event="process_started",
+                message=_started(template),
+                acting_user=acting_user,
+                now=now,
+            )
+            for record, instance in zip(records, instances, strict=True)
+        ]
+    )
+    # as in _entered: the tasks whose data came with the record close at once
+    closable = defaultdict(list)
+    for instance, _visit_of_task, task, activity in tasks:
+        if task["auto_close"]:
+            closable[instance.record_id].append(
+                (activity.pk, task["key"], task["auto_close"], task["auto_close_label"])
+            )
+    closing = [record for record in records if record.pk in closable]
+    for record, context in zip(closing, expressions.contexts(closing), strict=True):
+        _close_holding(closable[record.pk], context, acting_user=acting_user, now=now)
 
 
 def advance_stage(*, record, acting_user, now: datetime) -> ProcessInstance:
@@ -453,7 +559,16 @@ def change_stage(
 def _entered(record, instance: ProcessInstance, *, event: str, message: str, acting_user, now):
     """The stage change in the record's history; then the new stage's tasks whose data is
     there already close at once."""
-    changelog.log_event(
+    history.append(
+        _stage_entry(
+            record, instance, event=event, message=message, acting_user=acting_user, now=now
+        )
+    )
+    close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
+
+
+def _stage_entry(record, instance: ProcessInstance, *, event: str, message: str, acting_user, now):
+    return changelog.event_entry(
         instance=record,
         event=event,
         message=message,
@@ -465,7 +580,6 @@ def _entered(record, instance: ProcessInstance, *, event: str, message: str, act
         acting_user=acting_user,
         now=now,
     )
-    close_satisfied_tasks(record, acting_user=acting_user, now=now, instance=instance)
 
 
 def _leave(instance: ProcessInstance, *, acting_user, now: datetime, advanced: bool) -> None:
@@ -482,15 +596,8 @@ def _enter(
 ) -> None:
     """A new stay in the stage: its probability (unless the user's own is kept) and its tasks
     (those not still open from an earlier stay)."""
-    visit = StageVisit.objects.create(
-        instance=instance,
-        template=instance.template,
-        stage=stage["key"],
-        stage_name=stage["name"],
-        how=how,
-        entered_at=now,
-        entered_by=acting_user,
-    )
+    visit = _visit(instance, stage, how=how, acting_user=acting_user, now=now)
+    visit.save()
     if isinstance(record, Opportunity) and stage["probability"] is not None:
         keep = (
             instance.probability_by_hand
@@ -515,48 +622,76 @@ def _enter(
             _create_task(instance, visit, task, record, now=now)
 
 
+def _visit(instance, stage: dict, *, how: str, acting_user, now: datetime) -> StageVisit:
+    return StageVisit(
+        instance=instance,
+        template=instance.template,
+        stage=stage["key"],
+        stage_name=stage["name"],
+        how=how,
+        entered_at=now,
+        entered_by=acting_user,
+    )
+
+
 def _create_task(instance, visit: StageVisit, task: dict, record, *, now: datetime) -> None:
-    owner, owner_team, department = _assignment(task, record)
+    activity = operations.create_record(
+        instance=_task_activity(instance, task, record, now=now),
+        acting_user=None,  # the template's rule, whoever entered the stage
+        now=now,
+    )
+    ProcessTask.objects.create(**_task_row(instance, visit, task, activity))
+    _notify(task, activity, now=now)
+
+
+def _task_activity(instance, task: dict, record, *, now: datetime, find=_assignee_target):
+    """The (unsaved) activity of a stage task, its start and due date counted in working days
+    from ``now``."""
+    owner, owner_team, department = _assignment(task, record, find)
     today = timezone.localtime(now, BERLIN).date()
     start_day = add_working_days(today, task["start"])
     start = datetime.combine(start_day, DAY_START, tzinfo=BERLIN)
     if start_day == today:
         start = max(start, min(now, datetime.combine(today, DAY_END, tzinfo=BERLIN)))
     due = datetime.combine(add_working_days(today, task["due"]), DAY_END, tzinfo=BERLIN)
-    activity = operations.create_record(
-        instance=Activity(
-            kind=task["kind"],
-            subject=task["subject"],
-            description=task["description"],
-            priority=task["priority"],
-            regarding_type=instance.record_type,
-            regarding_id=instance.record_id,
-            start=start,
-            due=max(due, start),
-            assigned_department=department,
-            owner=owner,
-            owner_team=owner_team,
-        ),
-        acting_user=None,  # the template's rule, whoever entered the stage
-        now=now,
+    return Activity(
+        kind=task["kind"],
+        subject=task["subject"],
+        description=task["description"],
+        priority=task["priority"],
+        regarding_type=instance.record_type,
+        regarding_id=instance.record_id,
+        start=start,
+        due=max(due, start),
+        assigned_department=department,
+        owner=owner,
+        owner_team=owner_team,
     )
-    ProcessTask.objects.create(
-        instance=instance,
-        visit=visit,
-        key=task["key"],
-        activity=activity,
-        auto_close=task["auto_close"],
-        auto_close_label=task["auto_close_label"],
-    )
+
+
+def _task_row(instance, visit: StageVisit, task: dict, activity: Activity) -> dict:
+    return {
+        "instance": instance,
+        "visit": visit,
+        "key": task["key"],
+        "activity": activity,
+        "auto_close": task["auto_close"],
+        "auto_close_label": task["auto_close_label"],
+    }
+
+
+def _notify(task: dict, activity: Activity, *, now: datetime) -> None:
+    department = activity.assigned_department
     if task["notify"] and department is not None and not department.tasks_by_email:
         notifications.notify_department(activity, now=now)  # else the activities' hook does
 
 
-def _assignment(task: dict, record) -> tuple:
-    """(owner, owner team, assigned department) of a stage task."""
+def _assignment(task: dict, record, find=_assignee_target) -> tuple:
+    """(owner, owner team, assigned department) of a stage task; ``find``: how the task's
+    assignee is looked up."""
     owner, owner_team = (record.owner, None) if record.owner_id else (None, record.owner_team)
     department = None
-    target = _assignee_target(task["assignee"])
+    target = find(task["assignee"])
     if isinstance(target, Role):
         department = (record.owner or record.owner_team).department_id
         holder = chains.role_holder(target, department)  # from the owner's department first
@@ -567,7 +702,7 @@ def _assignment(task: dict, record) -> tuple:
     elif isinstance(target, Department):
         department = target
     if task["department"]:
-        found = _assignee_target(f"department:{task['department']}")
+        found = find(f"department:{task['department']}")
         department = found if isinstance(found, Department) else department
     return owner, owner_team, department
 
@@ -595,7 +730,18 @@ def close_satisfied_tasks(
     )
     if not candidates:
         return 0
-    context = expressions.context(record)
+    return _close_holding(
+        candidates,
+        expressions.context(record),
+        acting_user=acting_user,
+        now=now,
+        changed=changed,
+    )
+
+
+def _close_holding(candidates, context, *, acting_user, now: datetime, changed=()) -> int:
+    """Close those of the open tasks ``candidates`` (activity id, key, condition, label) whose
+    condition holds in the record's ``context``."""
     holding = {
         activity_id: (key, condition, label)
         for activity_id, key, condition, label in candidates
@@ -722,13 +868,10 @@ FINISHING = {
 
 
 def _record_event(record, *, event: str, acting_user, now: datetime) -> None:
-    """Lines changed: stage tasks may close. Imported: the process starts. Won or qualified:
+    """Lines changed: stage tasks may close. Won or qualified:
     only from the last stage with its gate met. Lost or disqualified: from anywhere."""
     if event == "imported":
-        template = template_for(record)
-        if template is not None and instance_of(record) is None:
-            start_process(record=record, template=template, acting_user=acting_user, now=now)
-        return
+        return  # _records_imported starts their processes
     instance = instance_of(record, lock=True)
     if instance is None or instance.status != ProcessInstance.Status.RUNNING:
         return
@@ -801,6 +944,13 @@ def _record_deleted(model, object_id, **context) -> None:
         ).delete()
 
 
+def _records_imported(records: list, *, event: str, acting_user, now: datetime) -> None:
+    """Imported records start their processes, all at once."""
+    if event == "imported":
+        start_processes(records, acting_user=acting_user, now=now)
+
+
 for _model in (Lead, Opportunity):
     operations.after_write(_model)(_record_written)
     operations.after_event(_model)(_record_event)
+    operations.after_events(_model)(_records_imported)

@@ -71,7 +71,7 @@ class LeadImporter(Importer):
 
     def __init__(self, user, now):
         super().__init__(user, now)
-        self.lead_columns = set(LEAD_COLUMNS)
+        self.lead_columns, self.line_columns = set(LEAD_COLUMNS), set(LINE_COLUMNS)
         self.line_converter = RowConverter(LeadLine, LINE_COLUMNS, user)
 
     def build(self, table, result, progress) -> list:
@@ -89,7 +89,7 @@ class LeadImporter(Importer):
             result.problems += problems
             lead._import_lines = []
             for line_number, line_cells in rows:
-                line_cells = {c: cell for c, cell in line_cells.items() if c in LINE_COLUMNS}
+                line_cells = {c: cell for c, cell in line_cells.items() if c in self.line_columns}
                 if any(str(cell).strip() for cell in line_cells.values()):
                     line, problems = self.check_line(line_number, line_cells)
                     result.problems += problems
@@ -103,7 +103,8 @@ class LeadImporter(Importer):
     def check_line(self, number, cells) -> tuple[LeadLine, list[Problem]]:
         values, errors = self.line_converter.values(cells)
         line = LeadLine(**values)
-        model_errors(line, errors, exclude_also=("lead",))
+        # the price's table constraint repeats its field's validators: no query per line
+        model_errors(line, errors, exclude_also=("lead",), validate_constraints=False)
         return line, self.problems(number, errors, cells, model=LeadLine)
 
     def save(self, records: list, result) -> None:

@@ -136,6 +136,23 @@ def test_three_bad_rows_import_nothing_and_are_named(tmp_path, importer_user):
     assert "Prüfziffer falsch" in str(result.problems[0])
 
 
+def test_an_implausible_price_is_named_by_row_and_column(tmp_path, importer_user):
+    header = [*LEAD_HEADER, "Preis ct/kWh"]
+    rows = [[*row, ""] for row in lead_rows(3)]
+    rows[0][-1] = "350"  # EUR/MWh in the ct/kWh column (row 2 of the file)
+    rows[2][-1] = "-1,5"  # row 4
+    rows[4][-1] = "12,75"  # plausible
+    path = tmp_path / "leads.csv"
+    write_csv(path, header, rows)
+    result = get_importers()["leads"](importer_user, None).run(path.open("rb"))
+    assert [(problem.row, problem.column) for problem in result.problems] == [
+        (2, "Preis ct/kWh"),
+        (4, "Preis ct/kWh"),
+    ]
+    assert "höchstens 200 ct/kWh" in str(result.problems[0])
+    assert not Lead.objects.exists()
+
+
 def test_accounts_from_xlsx_and_secured_columns_need_a_profile(
     tmp_path, importer_user, grant_fields
 ):
