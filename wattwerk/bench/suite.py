@@ -383,10 +383,11 @@ class Run:
             started = time.perf_counter()
             raw()
             raw_seconds = time.perf_counter() - started
-            # Memory of the import at an eighth and a quarter of the rows: bounded when it
-            # does not grow with them (tracemalloc slows Python down, so timed apart).
-            small = self.import_file(Path(directory), max(rows // 8, 2))
-            larger = self.import_file(Path(directory), max(rows // 4, 4))
+            # Memory of the import at a quarter and half of the rows, both several blocks of
+            # importing.CHUNK: bounded when it does not grow with them (tracemalloc slows
+            # Python down, so timed apart).
+            memory_rows = [max(rows // 4, 2), max(rows // 2, 4)]
+            small, larger = (self.import_file(Path(directory), n) for n in memory_rows)
             _created, small_peak = measure.peak_memory(lambda: self.run_import(small))
             _created, larger_peak = measure.peak_memory(lambda: self.run_import(larger))
         self.extra["import"] = {
@@ -396,7 +397,7 @@ class Run:
             "rows_per_s": round(rows / importer_seconds, 1),
             "raw_seconds": round(raw_seconds, 3),
             "raw_rows_per_s": round(rows / raw_seconds, 1),
-            "memory_rows": [max(rows // 8, 2), max(rows // 4, 4)],
+            "memory_rows": memory_rows,
             "memory_peak_bytes": [small_peak, larger_peak],
         }
         self.goal("import_rate", "leads", raw_seconds / importer_seconds, 0.25, at_least=True)

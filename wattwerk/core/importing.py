@@ -9,6 +9,8 @@ user by the user name). The rights hold as everywhere: the create privilege on t
 secured fields only with write on them, related records only those the user may read.
 """
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -24,6 +26,7 @@ from .querysets import Action, field_rights, forget_rights, user_can
 from .tabular import read_file
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+CHUNK = 500  # records written together
 TRUE = {"ja", "j", "x", "1", "true", "yes", "wahr"}
 FALSE = {"nein", "n", "", "0", "false", "no", "falsch"}
 
@@ -64,7 +67,8 @@ class Result:
         return not self.problems
 
 
-def _text(cell) -> str:
+def cell_text(cell) -> str:
+    """A cell as the text a user typed (a whole number from Excel without ".0")."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -111,7 +115,7 @@ class RowConverter:
         return value
 
     def convert(self, model_field, column: Column, cell):
-        text = _text(cell)
+        text = cell_text(cell)
         if model_field.many_to_one:
             return self.lookup(model_field, column, text) if text else None
         if model_field.many_to_many:  # several, separated by "|"
@@ -170,6 +174,7 @@ class Importer:
     def __init__(self, user, now: datetime):
         self.user, self.now = user, now
         self.converter = RowConverter(self.model, self.columns, user)
+        self.total = 0  # data rows of the file being read
 
     # --- reading --------------------------------------------------------------------------
     def header_map(self, header: list) -> tuple[dict[int, Column], list[Problem]]:
@@ -180,7 +185,7 @@ class Importer:
         mapping, problems = {}, []
         rights = field_rights(self.user, self.model)
         for index, cell in enumerate(header):
-            name = _text(cell)
+            name = cell_text(cell)
             if not name:
                 continue
             column = by_name.get(name.casefold())
@@ -194,21 +199,26 @@ class Importer:
                 mapping[index] = column
         return mapping, problems
 
-    def rows(self, file) -> tuple[list[tuple[int, dict[Column, object]]], list[Problem]]:
+    def rows(self, file, result: Result):
+        """(row number, cells by column) of the file's data rows, read as they are taken; the
+        header's problems go to ``result``."""
         rows = iter(read_file(file))
         first = next(rows, None)
         if first is None:
-            return [], [Problem(1, "", _("Die Datei ist leer."))]
+            result.problems.append(Problem(1, "", _("Die Datei ist leer.")))
+            return
         mapping, problems = self.header_map(first[1])
-        table = []
+        result.problems += problems
         for number, cells in rows:
-            table.append(
-                (
-                    number,
-                    {column: cells[i] if i < len(cells) else "" for i, column in mapping.items()},
-                )
+            yield (
+                number,
+                {column: cells[i] if i < len(cells) else "" for i, column in mapping.items()},
             )
-        return table, problems
+
+    def count(self, file) -> int:
+        """How many data rows the file has (a pass that only reads it); subclasses may note
+        more on the way (where a lead's rows end, say)."""
+        return max(sum(1 for _row in read_file(file)) - 1, 0)
 
     def check_row(self, number: int, cells: dict[Column, object]) -> tuple[object, list[Problem]]:
         """A new, unsaved record from the row, and what is wrong with it."""
@@ -241,9 +251,38 @@ class Importer:
             found += [Problem(number, column or "", message) for message in messages]
         return found
 
+    def records(self, rows, result: Result, progress=None) -> Iterator:
+        """The new records of the rows (each row one here), their problems into ``result``."""
+        for number, cells in rows:
+            instance, problems = self.check_row(number, cells)
+            result.problems += problems
+            result.rows += 1
+            if progress:
+                progress(result.rows, self.total)
+            yield instance
+
     def check(self, file, progress=None) -> tuple[list, Result]:
-        table, problems = self.rows(file)
-        result = Result(rows=len(table), problems=problems)
+        """Every record of the file, unsaved, and what is wrong (all in memory: for small files
+        and for comparisons; :meth:`run` streams)."""
+        result = Result()
+        self.total = self.count(file)
+        file.seek(0)
+        records = list(self.records(self.rows(file, result), result, progress))
+        return records, result
+
+    # --- writing --------------------------------------------------------------------------
+    def save(self, records: list, result: Result) -> None:
+        save_new(self.model, records, self.user, self.now)
+        result.created[self.slug] = result.created.get(self.slug, 0) + len(records)
+
+    def run(self, file, *, dry_run: bool = False, progress=None) -> Result:
+        """Check every row; unless it is a dry run and only when nothing is wrong, save all.
+
+        After a pass that only counts the rows, one pass in one transaction: the records are
+        written in blocks of ``CHUNK`` as they are read, and rolled back when any row has a
+        problem; from the first problem on, rows are only checked. Memory holds one block (and
+        the lead numbers' last rows), not the file."""
+        result = Result()
         if not user_can(self.user, self.model, Action.CREATE):
             result.problems.append(
                 Problem(
@@ -253,36 +292,25 @@ class Importer:
                     % {"type": self.model._meta.verbose_name_plural},
                 )
             )
-            return [], result
-        records = self.build(table, result, progress)
-        return records, result
-
-    def build(self, table, result: Result, progress) -> list:
-        records = []
-        for done, (number, cells) in enumerate(table, start=1):
-            instance, problems = self.check_row(number, cells)
-            result.problems += problems
-            records.append(instance)
-            if progress:
-                progress(done, len(table))
-        return records
-
-    # --- writing --------------------------------------------------------------------------
-    def save(self, records: list, result: Result) -> None:
-        save_new(self.model, records, self.user, self.now)
-        result.created[self.slug] = len(records)
-
-    def run(self, file, *, dry_run: bool = False, progress=None) -> Result:
-        """Check every row; unless it is a dry run and only when nothing is wrong, save all."""
-        records, result = self.check(file, progress)
-        if result.problems or dry_run:
             return result
+        self.total = self.count(file)
+        file.seek(0)
+        records = self.records(self.rows(file, result), result, progress)
+        out_of_reach = 0
         with transaction.atomic():
-            self.save(records, result)
-            # the apps that follow the type learn of the new records
-            operations.record_events(records, "imported", acting_user=self.user, now=self.now)
-            forget_rights(self.user)
-            out_of_reach = check_reach(self.model, records, self.user)
+            for chunk in itertools.batched(records, CHUNK):
+                if result.problems or dry_run:
+                    continue
+                chunk = list(chunk)
+                self.save(chunk, result)
+                # the apps that follow the type learn of the new records
+                operations.record_events(chunk, "imported", acting_user=self.user, now=self.now)
+                forget_rights(self.user)
+                out_of_reach += check_reach(self.model, chunk, self.user)
+            if result.problems or dry_run:
+                result.created = {}
+                transaction.set_rollback(True)
+                return result
             if out_of_reach:
                 raise ImportFailed(
                     [

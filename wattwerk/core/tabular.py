@@ -4,6 +4,7 @@ and XLSX (the first worksheet, streamed through openpyxl's read-only mode) — a
 Used by the load-curve upload and the importer; both see the same ``(row number, cells)``.
 """
 
+import codecs
 import csv
 import io
 import itertools
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
 ZIP_MAGIC = b"PK\x03\x04"
+ENCODINGS = ("utf-8-sig", "cp1252")  # tried in this order
+BLOCK = 1 << 16
 
 
 class UnreadableFile(ValueError):
@@ -59,18 +62,40 @@ def _sheet_rows(workbook) -> Iterator[tuple[int, list]]:
 
 def read_file(file: IO[bytes]) -> Iterator[tuple[int, list]]:
     """The rows of an uploaded CSV or XLSX file, told apart by their content, not by the name.
-    Text is UTF-8 (with or without BOM) or else Windows-1252."""
+    Text is UTF-8 (with or without BOM) or else Windows-1252. The file is read as the rows are
+    taken (after one pass that settles the encoding), never held whole."""
     head = file.read(len(ZIP_MAGIC))
     file.seek(0)
     if head == ZIP_MAGIC:
         return read_xlsx(file)
-    raw = file.read()
-    if b"\x00" in raw:
-        raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
-    for encoding in ("utf-8-sig", "cp1252"):
+    encoding = _encoding(file)
+    file.seek(0)
+    return _text_rows(file, encoding)
+
+
+def _encoding(file: IO[bytes]) -> str:
+    """The first of the encodings that decodes the whole file (read in blocks)."""
+    decoders = {name: codecs.getincrementaldecoder(name)() for name in ENCODINGS}
+    while block := file.read(BLOCK):
+        if b"\x00" in block:
+            raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
+        for name, decoder in list(decoders.items()):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                del decoders[name]
+    for name, decoder in decoders.items():
         try:
-            text = raw.decode(encoding)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        return read_rows(io.StringIO(text, newline=""))
+        return name
     raise UnreadableFile(_("Die Datei ist weder eine Textdatei (CSV) noch XLSX."))
+
+
+def _text_rows(file: IO[bytes], encoding: str) -> Iterator[tuple[int, list[str]]]:
+    text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    try:
+        yield from read_rows(text)
+    finally:
+        text.detach()  # the caller's file stays open

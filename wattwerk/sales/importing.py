@@ -2,8 +2,6 @@
 one lead (its data is read from the first of them). Without a "Lead-Nr." column every row is a
 lead with at most one line."""
 
-from collections import defaultdict
-
 from django.utils.translation import gettext as _
 
 from wattwerk.core import bulk, changelog, history
@@ -12,10 +10,12 @@ from wattwerk.core.importing import (
     Importer,
     Problem,
     RowConverter,
+    cell_text,
     model_errors,
     register,
     save_new,
 )
+from wattwerk.core.tabular import read_file
 from wattwerk.customers.importing import MARKETING_COLUMNS
 
 from . import totals
@@ -72,33 +72,52 @@ class LeadImporter(Importer):
     def __init__(self, user, now):
         super().__init__(user, now)
         self.lead_columns, self.line_columns = set(LEAD_COLUMNS), set(LINE_COLUMNS)
+        self.last_row: dict[str, int] = {}
         self.line_converter = RowConverter(LeadLine, LINE_COLUMNS, user)
 
-    def build(self, table, result, progress) -> list:
-        groups: dict[str, list] = defaultdict(list)
-        for number, cells in table:
-            reference = str(cells.get(REFERENCE, "") or "").strip() or f"#{number}"
-            groups[reference].append((number, cells))
-        leads, done = [], 0
-        for rows in groups.values():
-            number, cells = rows[0]
-            lead_cells = {
-                column: cell for column, cell in cells.items() if column in self.lead_columns
-            }
-            lead, problems = self.check_row(number, lead_cells)
-            result.problems += problems
-            lead._import_lines = []
-            for line_number, line_cells in rows:
-                line_cells = {c: cell for c, cell in line_cells.items() if c in self.line_columns}
-                if any(str(cell).strip() for cell in line_cells.values()):
-                    line, problems = self.check_line(line_number, line_cells)
-                    result.problems += problems
-                    lead._import_lines.append(line)
-            leads.append(lead)
-            done += len(rows)
+    def count(self, file) -> int:
+        """The data rows, and the row where each lead number's rows end."""
+        rows = iter(read_file(file))
+        first = next(rows, None)
+        if first is None:
+            return 0
+        mapping, _problems = self.header_map(first[1])
+        at = next((index for index, column in mapping.items() if column == REFERENCE), None)
+        self.last_row, count = {}, 0
+        for number, cells in rows:
+            count += 1
+            reference = cell_text(cells[at]) if at is not None and at < len(cells) else ""
+            if reference:
+                self.last_row[reference] = number
+        return count
+
+    def records(self, rows, result, progress=None):
+        """A lead per lead number (a row without one is a lead of its own), with a line per
+        row that has line cells; each lead as soon as its last row is read."""
+        pending: dict[str, list] = {}
+        for number, cells in rows:
+            reference = cell_text(cells.get(REFERENCE, ""))
+            key = reference or f"#{number}"
+            pending.setdefault(key, []).append((number, cells))
+            result.rows += 1
             if progress:
-                progress(done, len(table))
-        return leads
+                progress(result.rows, self.total)
+            if self.last_row.get(reference, number) <= number:
+                yield self.lead(pending.pop(key), result)
+
+    def lead(self, rows, result):
+        number, cells = rows[0]
+        lead_cells = {column: cell for column, cell in cells.items() if column in self.lead_columns}
+        lead, problems = self.check_row(number, lead_cells)
+        result.problems += problems
+        lead._import_lines = []
+        for line_number, line_cells in rows:
+            line_cells = {c: cell for c, cell in line_cells.items() if c in self.line_columns}
+            if any(str(cell).strip() for cell in line_cells.values()):
+                line, problems = self.check_line(line_number, line_cells)
+                result.problems += problems
+                lead._import_lines.append(line)
+        return lead
 
     def check_line(self, number, cells) -> tuple[LeadLine, list[Problem]]:
         values, errors = self.line_converter.values(cells)

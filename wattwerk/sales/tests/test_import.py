@@ -8,8 +8,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from wattwerk.core.importing import get_importers
+from wattwerk.core.importing import CHUNK, get_importers
 from wattwerk.core.models import ObjectChange
 from wattwerk.customers.models import Account, Contact
 from wattwerk.customers.tests.factories import AccountFactory
@@ -134,6 +135,36 @@ def test_three_bad_rows_import_nothing_and_are_named(tmp_path, importer_user):
     named = sorted((problem.row, problem.column) for problem in result.problems)
     assert named == [(6, "MaLo-ID"), (12, "Jahresmenge kWh"), (24, "Kundentyp")]
     assert "Prüfziffer falsch" in str(result.problems[0])
+
+
+def test_a_problem_in_the_last_block_leaves_the_earlier_blocks_unwritten(tmp_path, importer_user):
+    rows = list(lead_rows(CHUNK + 100))  # leads for two blocks
+    rows[-2][5] = rows[-1][5] = "Raumfahrt"  # the last lead, read from its first row
+    path = tmp_path / "leads.csv"
+    write_csv(path, LEAD_HEADER, rows)
+    result = get_importers()["leads"](importer_user, timezone.now()).run(path.open("rb"))
+    assert [(problem.row, problem.column) for problem in result.problems] == [
+        (len(rows), "Kundentyp")
+    ]
+    assert result.created == {}
+    assert not Lead.objects.exists()
+    assert not LeadLine.objects.exists()
+    assert not ObjectChange.objects.filter(event="line_added").exists()
+
+
+def test_the_rows_of_a_lead_need_not_follow_each_other(tmp_path, importer_user):
+    first, second = list(lead_rows(2))[0::2]  # the energy rows of L0 and L1
+    service = list(lead_rows(1))[1]  # L0's service row, after L1's
+    path = tmp_path / "leads.csv"
+    write_csv(path, LEAD_HEADER, [first, second, service])
+    result = get_importers()["leads"](importer_user, timezone.now()).run(path.open("rb"))
+    assert result.created == {"leads": 2, "lines": 3}
+    assert result.rows == 3
+    kinds = {
+        lead.company_name: sorted(lead.lines.values_list("kind", flat=True))
+        for lead in Lead.objects.all()
+    }
+    assert kinds == {"Interessent 0": ["energy", "service"], "Interessent 1": ["energy"]}
 
 
 def test_an_implausible_price_is_named_by_row_and_column(tmp_path, importer_user):
