@@ -66,6 +66,11 @@ class Result:
     def ok(self) -> bool:
         return not self.problems
 
+    def add(self, **created: int) -> None:
+        """Count records written (a block at a time)."""
+        for name, count in created.items():
+            self.created[name] = self.created.get(name, 0) + count
+
 
 def cell_text(cell) -> str:
     """A cell as the text a user typed (a whole number from Excel without ".0")."""
@@ -273,7 +278,7 @@ class Importer:
     # --- writing --------------------------------------------------------------------------
     def save(self, records: list, result: Result) -> None:
         save_new(self.model, records, self.user, self.now)
-        result.created[self.slug] = result.created.get(self.slug, 0) + len(records)
+        result.add(**{self.slug: len(records)})
 
     def run(self, file, *, dry_run: bool = False, progress=None) -> Result:
         """Check every row; unless it is a dry run and only when nothing is wrong, save all.

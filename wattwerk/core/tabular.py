@@ -98,4 +98,5 @@ def _text_rows(file: IO[bytes], encoding: str) -> Iterator[tuple[int, list[str]]
     try:
         yield from read_rows(text)
     finally:
-        text.detach()  # the caller's file stays open
+        if not text.closed:  # closed: the caller closed the file before reading to the end
+            text.detach()  # the caller's file stays open

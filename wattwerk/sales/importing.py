@@ -150,4 +150,4 @@ class LeadImporter(Importer):
                 for line in lines
             ]
         )
-        result.created.update(leads=len(records), lines=len(lines))
+        result.add(leads=len(records), lines=len(lines))

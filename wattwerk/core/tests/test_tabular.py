@@ -21,3 +21,11 @@ def test_utf8_with_a_bom_and_the_file_stays_open():
     assert not upload.closed
     upload.seek(0)  # the importer reads it twice
     assert len(list(read_file(upload))) == 2
+
+
+def test_a_file_closed_before_its_rows_are_read_to_the_end_is_no_error():
+    upload = io.BytesIO(b"Firma;Ort\nA;B\nC;D\n")
+    rows = read_file(upload)
+    assert next(rows) == (1, ["Firma", "Ort"])
+    upload.close()
+    rows.close()  # as when the generator is collected
