@@ -27,7 +27,7 @@ def _activities_created(activities: list[Activity], *, now, **context) -> None:
         regarding[activity.regarding_type_id].add(activity.regarding_id)
     for type_id, ids in regarding.items():
         if type_id is not None:
-            links.refresh_many(ContentType.objects.get_for_id(type_id), ids)
+            links.refresh_many(regarding_type=ContentType.objects.get_for_id(type_id), ids=ids)
 
 
 @operations.after_write(Activity, many=_activities_created)

@@ -200,6 +200,10 @@ class Importer:
                 problems.append(
                     Problem(1, name, _("Kein Schreibrecht auf dieses feldgesicherte Feld."))
                 )
+            elif column in mapping.values():
+                problems.append(
+                    Problem(1, name, _("Diese Spalte steht schon einmal in der Kopfzeile."))
+                )
             else:
                 mapping[index] = column
         return mapping, problems
@@ -283,10 +287,10 @@ class Importer:
     def run(self, file, *, dry_run: bool = False, progress=None) -> Result:
         """Check every row; unless it is a dry run and only when nothing is wrong, save all.
 
-        After a pass that only counts the rows, one pass in one transaction: the records are
-        written in blocks of ``CHUNK`` as they are read, and rolled back when any row has a
-        problem; from the first problem on, rows are only checked. Memory holds one block (and
-        the lead numbers' last rows), not the file."""
+        The file is never held whole. It is read once to count its rows, once to check them
+        (outside any transaction: a dry run holds no lock) and, when nothing is wrong, once
+        more to write the records in blocks of ``CHUNK``, all in one transaction. The last
+        reading converts as the check did: related records come from the same lookups."""
         result = Result()
         if not user_can(self.user, self.model, Action.CREATE):
             result.problems.append(
@@ -300,37 +304,42 @@ class Importer:
             return result
         self.total = self.count(file)
         file.seek(0)
-        records = self.records(self.rows(file, result), result, progress)
-        out_of_reach = 0
+        for _record in self.records(self.rows(file, result), result, progress):
+            pass  # only the problems are kept
+        if result.problems or dry_run:
+            return result
+        file.seek(0)
         with transaction.atomic():
-            for chunk in itertools.batched(records, CHUNK):
-                if result.problems or dry_run:
-                    continue
-                chunk = list(chunk)
-                self.save(chunk, result)
-                # the apps that follow the type learn of the new records
-                operations.record_events(chunk, "imported", acting_user=self.user, now=self.now)
-                forget_rights(self.user)
-                out_of_reach += check_reach(self.model, chunk, self.user)
-            if result.problems or dry_run:
-                result.created = {}
-                transaction.set_rollback(True)
-                return result
-            if out_of_reach:
-                raise ImportFailed(
-                    [
-                        Problem(
-                            0,
-                            "",
-                            _(
-                                "%(count)d Datensätze lägen außerhalb Ihres Bereichs "
-                                "(Verantwortliche); es wurde nichts importiert."
-                            )
-                            % {"count": out_of_reach},
-                        )
-                    ]
-                )
+            self.write(self.records(self.rows(file, reread := Result()), reread), result)
+            if reread.problems:  # only if the data changed between the readings
+                raise ImportFailed(reread.problems)
         return result
+
+    def write(self, records: Iterator, result: Result) -> None:
+        """Save the records block by block; the apps that follow the type learn of each block.
+        Refused whole if the user could not have created some of them where they are."""
+        out_of_reach = 0
+        self.save([], result)  # every count, also of an empty file
+        for block in itertools.batched(records, CHUNK):
+            block = list(block)
+            self.save(block, result)
+            operations.record_events(block, "imported", acting_user=self.user, now=self.now)
+            forget_rights(self.user)
+            out_of_reach += check_reach(self.model, block, self.user)
+        if out_of_reach:
+            raise ImportFailed(
+                [
+                    Problem(
+                        0,
+                        "",
+                        _(
+                            "%(count)d Datensätze lägen außerhalb Ihres Bereichs "
+                            "(Verantwortliche); es wurde nichts importiert."
+                        )
+                        % {"count": out_of_reach},
+                    )
+                ]
+            )
 
 
 def model_errors(instance, errors: dict, *, exclude_also=(), **options) -> None:

@@ -71,7 +71,7 @@ def _set_many_to_many(
 # A function may come with its form for many new records at once (``create_records``):
 # fn(instances, *, acting_user, now), called once instead of the function for each.
 _after_write: dict[type, list[Callable]] = defaultdict(list)
-_for_many: dict[Callable, Callable] = {}
+_for_many: dict[tuple[type, Callable], Callable] = {}
 
 
 def after_write(model: type[models.Model], *, many: Callable | None = None) -> Callable:
@@ -82,7 +82,7 @@ def after_write(model: type[models.Model], *, many: Callable | None = None) -> C
         if function not in _after_write[model]:
             _after_write[model].append(function)
         if many is not None:
-            _for_many[function] = many
+            _for_many[model, function] = many
         return function
 
     return register
@@ -233,7 +233,7 @@ def create_record(
 
 
 def create_records(
-    model: type[models.Model], instances: list[models.Model], *, acting_user, now: datetime
+    *, model: type[models.Model], instances: list[models.Model], acting_user, now: datetime
 ) -> list[models.Model]:
     """:func:`create_record` for many new records of one type that the system makes at once (the
     stage tasks of imported leads): each validated, all inserted in batches (:mod:`.bulk`), the
@@ -260,11 +260,13 @@ def create_records(
         forget_rights(acting_user)
         if acting_user is not None:
             reachable = model.objects.restrict(acting_user, Action.CREATE)
-            if reachable.filter(pk__in=[i.pk for i in instances]).count() != len(instances):
-                raise _out_of_reach_after_save()
+            for start in range(0, len(instances), 1000):
+                ids = [instance.pk for instance in instances[start : start + 1000]]
+                if reachable.filter(pk__in=ids).count() != len(ids):
+                    raise _out_of_reach_after_save()
         for function in _after_write.get(model, ()):
-            if function in _for_many:
-                _for_many[function](instances, acting_user=acting_user, now=now)
+            if (model, function) in _for_many:
+                _for_many[model, function](instances, acting_user=acting_user, now=now)
                 continue
             for instance in instances:
                 function(instance, stored=None, deleted=False, acting_user=acting_user, now=now)

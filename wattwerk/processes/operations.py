@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
@@ -37,6 +38,7 @@ from .models import ProcessInstance, ProcessTask, ProcessTemplate, RecordKind, S
 
 KIND_OF_MODEL = {Lead: RecordKind.LEAD, Opportunity: RecordKind.OPPORTUNITY}
 OPEN = (Activity.Status.OPEN, Activity.Status.WAITING)
+START_BATCH = 500  # records whose processes start together (bounds the queries' id lists)
 
 
 class References:
@@ -333,10 +335,11 @@ def _started(template: ProcessTemplate) -> str:
     }
 
 
-def start_processes(records: list, *, acting_user, now: datetime) -> None:
+def start_processes(*, records: list, acting_user, now: datetime) -> None:
     """:func:`start_process` for many new records of one type (an import), each on its
-    template: the same rows, tasks and history, written in batches. The records have no
-    process yet. An opportunity whose first stage sets its probability starts one by one."""
+    template: the same rows, tasks, e-mails and history, written in blocks of ``START_BATCH``.
+    A record that has a process already keeps it. An opportunity whose first stage sets its
+    probability starts one by one."""
     if not records:
         return
     model = type(records[0])
@@ -350,22 +353,37 @@ def start_processes(records: list, *, acting_user, now: datetime) -> None:
             groups[template].append(record)
     with transaction.atomic():
         for template, group in groups.items():
-            if model is Opportunity and template.stages[0]["probability"] is not None:
-                for record in group:
-                    start_process(
-                        record=record, template=template, acting_user=acting_user, now=now
-                    )
-                continue
             for start in range(0, len(group), START_BATCH):
-                _start_batch(
-                    template, group[start : start + START_BATCH], acting_user=acting_user, now=now
-                )
+                block = _without_process(group[start : start + START_BATCH])
+                if model is Opportunity and template.stages[0]["probability"] is not None:
+                    for record in block:
+                        start_process(
+                            record=record, template=template, acting_user=acting_user, now=now
+                        )
+                elif block:
+                    _start_block(template, block, acting_user=acting_user, now=now)
 
 
-START_BATCH = 500  # records whose processes start together (bounds the queries' id lists)
+class _NewTask(NamedTuple):
+    instance: ProcessInstance
+    visit: StageVisit
+    task: dict
+    activity: Activity
 
 
-def _start_batch(template: ProcessTemplate, records: list, *, acting_user, now: datetime):
+def _without_process(records: list) -> list:
+    started = set(
+        ProcessInstance.objects.filter(
+            record_type=ContentType.objects.get_for_model(type(records[0])),
+            record_id__in=[record.pk for record in records],
+        ).values_list("record_id", flat=True)
+    )
+    return [record for record in records if record.pk not in started]
+
+
+def _start_block(template: ProcessTemplate, records: list, *, acting_user, now: datetime) -> None:
+    """The records' processes on the template's first stage: the rows of each kind in one
+    insert, the assignees looked up once, the tasks whose data came along closed at once."""
     first = template.stages[0]
     record_type = ContentType.objects.get_for_model(type(records[0]))
     instances = bulk.insert(
@@ -388,18 +406,26 @@ def _start_batch(template: ProcessTemplate, records: list, *, acting_user, now: 
             for instance in instances
         ),
     )
-    find = cache(_assignee_target)  # the assignees, looked up once for the batch
+    lookups = (cache(_assignee_target), cache(chains.role_holder))  # once for the block
     tasks = [
-        (instance, visit, task, _task_activity(instance, task, record, now=now, find=find))
+        _NewTask(
+            instance, visit, task, _task_activity(instance, task, record, now=now, lookups=lookups)
+        )
         for instance, visit, record in zip(instances, visits, records, strict=True)
         for task in first["tasks"]
     ]
     operations.create_records(
-        Activity, [activity for *_, activity in tasks], acting_user=None, now=now
+        model=Activity, instances=[new.activity for new in tasks], acting_user=None, now=now
     )
-    bulk.insert(ProcessTask, (ProcessTask(**_task_row(*task)) for task in tasks))
-    for _instance, _visit_of_task, task, activity in tasks:
-        _notify(task, activity, now=now)
+    bulk.insert(
+        ProcessTask,
+        (
+            ProcessTask(**_task_row(new.instance, new.visit, new.task, new.activity))
+            for new in tasks
+        ),
+    )
+    for new in tasks:
+        _notify(new.task, new.activity, now=now)
     history.append_many(
         [
             _stage_entry(
@@ -413,16 +439,23 @@ def _start_batch(template: ProcessTemplate, records: list, *, acting_user, now: 
             for record, instance in zip(records, instances, strict=True)
         ]
     )
-    # as in _entered: the tasks whose data came with the record close at once
+    # as _entered does for one record
     closable = defaultdict(list)
-    for instance, _visit_of_task, task, activity in tasks:
-        if task["auto_close"]:
-            closable[instance.record_id].append(
-                (activity.pk, task["key"], task["auto_close"], task["auto_close_label"])
+    for new in tasks:
+        if new.task["auto_close"]:
+            closable[new.instance.record_id].append(
+                (
+                    new.activity.pk,
+                    new.task["key"],
+                    new.task["auto_close"],
+                    new.task["auto_close_label"],
+                )
             )
     closing = [record for record in records if record.pk in closable]
+    holding = {}
     for record, context in zip(closing, expressions.contexts(closing), strict=True):
-        _close_holding(closable[record.pk], context, acting_user=acting_user, now=now)
+        holding |= _holding(closable[record.pk], context)
+    _close(holding, acting_user=acting_user, now=now)
 
 
 def advance_stage(*, record, acting_user, now: datetime) -> ProcessInstance:
@@ -644,10 +677,10 @@ def _create_task(instance, visit: StageVisit, task: dict, record, *, now: dateti
     _notify(task, activity, now=now)
 
 
-def _task_activity(instance, task: dict, record, *, now: datetime, find=_assignee_target):
+def _task_activity(instance, task: dict, record, *, now: datetime, lookups=()):
     """The (unsaved) activity of a stage task, its start and due date counted in working days
-    from ``now``."""
-    owner, owner_team, department = _assignment(task, record, find)
+    from ``now``; ``lookups``: see :func:`_assignment`."""
+    owner, owner_team, department = _assignment(task, record, *lookups)
     today = timezone.localtime(now, BERLIN).date()
     start_day = add_working_days(today, task["start"])
     start = datetime.combine(start_day, DAY_START, tzinfo=BERLIN)
@@ -686,15 +719,16 @@ def _notify(task: dict, activity: Activity, *, now: datetime) -> None:
         notifications.notify_department(activity, now=now)  # else the activities' hook does
 
 
-def _assignment(task: dict, record, find=_assignee_target) -> tuple:
-    """(owner, owner team, assigned department) of a stage task; ``find``: how the task's
-    assignee is looked up."""
+def _assignment(task: dict, record, find=_assignee_target, holder_of=chains.role_holder):
+    """(owner, owner team, assigned department) of a stage task; ``find`` and ``holder_of``:
+    how the task's assignee and a role's holder are looked up."""
     owner, owner_team = (record.owner, None) if record.owner_id else (None, record.owner_team)
     department = None
     target = find(task["assignee"])
     if isinstance(target, Role):
-        department = (record.owner or record.owner_team).department_id
-        holder = chains.role_holder(target, department)  # from the owner's department first
+        department = (record.owner or record.owner_team).department
+        # from the owner's department first
+        holder = holder_of(target, department.pk if department else None)
         if holder is not None:
             owner, owner_team = holder, None
     elif isinstance(target, Team):
@@ -730,23 +764,22 @@ def close_satisfied_tasks(
     )
     if not candidates:
         return 0
-    return _close_holding(
-        candidates,
-        expressions.context(record),
-        acting_user=acting_user,
-        now=now,
-        changed=changed,
-    )
+    holding = _holding(candidates, expressions.context(record))
+    return _close(holding, acting_user=acting_user, now=now, changed=changed)
 
 
-def _close_holding(candidates, context, *, acting_user, now: datetime, changed=()) -> int:
-    """Close those of the open tasks ``candidates`` (activity id, key, condition, label) whose
-    condition holds in the record's ``context``."""
-    holding = {
+def _holding(candidates, context) -> dict:
+    """Those of the open tasks ``candidates`` (activity id, key, condition, label) whose
+    condition holds in the record's ``context``: activity id → (key, condition, label)."""
+    return {
         activity_id: (key, condition, label)
         for activity_id, key, condition, label in candidates
         if expressions.holds(condition, context)
     }
+
+
+def _close(holding: dict, *, acting_user, now: datetime, changed=()) -> int:
+    """Complete the tasks of ``holding`` (see :func:`_holding`) still open and not locked."""
     if not holding:
         return 0
     locked = Activity.objects.select_for_update(skip_locked=True).filter(
@@ -947,7 +980,7 @@ def _record_deleted(model, object_id, **context) -> None:
 def _records_imported(records: list, *, event: str, acting_user, now: datetime) -> None:
     """Imported records start their processes, all at once."""
     if event == "imported":
-        start_processes(records, acting_user=acting_user, now=now)
+        start_processes(records=records, acting_user=acting_user, now=now)
 
 
 for _model in (Lead, Opportunity):

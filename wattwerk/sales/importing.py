@@ -77,13 +77,13 @@ class LeadImporter(Importer):
 
     def count(self, file) -> int:
         """The data rows, and the row where each lead number's rows end."""
+        self.last_row, count = {}, 0
         rows = iter(read_file(file))
         first = next(rows, None)
         if first is None:
             return 0
-        mapping, _problems = self.header_map(first[1])
+        mapping, _problems = self.header_map(first[1])  # the check names them
         at = next((index for index, column in mapping.items() if column == REFERENCE), None)
-        self.last_row, count = {}, 0
         for number, cells in rows:
             count += 1
             reference = cell_text(cells[at]) if at is not None and at < len(cells) else ""
@@ -93,7 +93,8 @@ class LeadImporter(Importer):
 
     def records(self, rows, result, progress=None):
         """A lead per lead number (a row without one is a lead of its own), with a line per
-        row that has line cells; each lead as soon as its last row is read."""
+        row that has line cells; each lead as soon as its last row is read (so the rows of the
+        leads still open in between are held: few when a lead's rows follow each other)."""
         pending: dict[str, list] = {}
         for number, cells in rows:
             reference = cell_text(cells.get(REFERENCE, ""))
@@ -104,6 +105,8 @@ class LeadImporter(Importer):
                 progress(result.rows, self.total)
             if self.last_row.get(reference, number) <= number:
                 yield self.lead(pending.pop(key), result)
+        for rows_of_lead in pending.values():  # none when the file stayed as counted
+            yield self.lead(rows_of_lead, result)
 
     def lead(self, rows, result):
         number, cells = rows[0]

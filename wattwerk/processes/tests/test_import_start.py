@@ -9,14 +9,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wattwerk.access.models import Department
-from wattwerk.access.tests.factories import DepartmentFactory, TeamFactory
+from wattwerk.access.models import Department, User
+from wattwerk.access.tests.factories import (
+    DepartmentFactory,
+    RoleFactory,
+    TeamFactory,
+    UserFactory,
+)
 from wattwerk.activities.models import Activity
 from wattwerk.activities.planning import BERLIN
 from wattwerk.core import operations as core_operations
 from wattwerk.core.importing import get_importers
 from wattwerk.core.models import ObjectChange, OutboxEmail
 from wattwerk.processes import operations
+from wattwerk.processes.models import ProcessInstance
 from wattwerk.sales.models import Lead
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +63,10 @@ stages:
         subject: Im Team besprechen
         assignee: team:Messeteam
         due: 1
+      - key: leitung
+        subject: Große Leads mit der Leitung abstimmen
+        assignee: role:Vertriebsleitung
+        due: 5
   - key: fertig
     name: Fertig
 """
@@ -67,6 +77,7 @@ def template():
     DepartmentFactory(code="kredit-import", tasks_by_email=False)
     DepartmentFactory(code="preis-import", tasks_by_email=True)
     TeamFactory(name="Messeteam")
+    UserFactory(username="leiterin").roles.add(RoleFactory(name="Vertriebsleitung"))
     return operations.import_template(source=TEMPLATE, acting_user=None, now=NOW, activate=True)
 
 
@@ -88,7 +99,8 @@ def import_leads(tmp_path, user, rows) -> list[Lead]:
         writer.writerow(["Firma", "Nachname", "E-Mail", "Kundentyp"])
         writer.writerows(rows)
     before = set(Lead.objects.values_list("pk", flat=True))
-    result = get_importers()["leads"](user, NOW).run(path.open("rb"))
+    with path.open("rb") as handle:
+        result = get_importers()["leads"](user, NOW).run(handle)
     assert not result.problems, result.problems
     return list(Lead.objects.exclude(pk__in=before).order_by("pk"))
 
@@ -181,7 +193,15 @@ def test_imported_leads_start_as_each_would_on_its_own(tmp_path, template, impor
     with_email, without, no_template = shapes
     assert no_template == {}
     closed = {task[0]: task[8] for task in with_email["tasks"]}
-    assert closed == {"kontakt": "completed", "bonitaet": "open", "preis": "open", "team": "open"}
+    assert closed == {
+        "kontakt": "completed",
+        "bonitaet": "open",
+        "preis": "open",
+        "team": "open",
+        "leitung": "open",
+    }
+    leitung = next(task for task in with_email["tasks"] if task[0] == "leitung")
+    assert leitung[12] == User.objects.get(username="leiterin").pk  # the role's holder
     assert {task[0]: task[8] for task in without["tasks"]}["kontakt"] == "open"
     assert with_email["events"][0][:2] == (
         "process_started",
@@ -206,7 +226,8 @@ def test_starting_the_processes_of_an_import_takes_the_same_queries_for_more_lea
     tmp_path, template, importer
 ):
     """Apart from the one e-mail per department task (each its own message), importing 12
-    leads takes as many queries as importing 3."""
+    leads takes as many queries as importing 3. (A task that closes at once because its data
+    came along is a write of its own — update and history — per closed task.)"""
 
     def queries_for(count: int) -> int:
         rows = [[f"Firma {count}-{n}", "Kühn", "", "Gewerbe"] for n in range(count)]
@@ -218,4 +239,18 @@ def test_starting_the_processes_of_an_import_takes_the_same_queries_for_more_lea
 
     queries_for(2)  # what is read once per process (content types, rights)
     assert queries_for(3) == queries_for(12)
-    assert Activity.objects.filter(process_task__isnull=False).count() == 4 * (2 + 3 + 12)
+    assert Activity.objects.filter(process_task__isnull=False).count() == 5 * (2 + 3 + 12)
+
+
+def test_more_leads_than_a_block_all_start_and_one_with_a_process_keeps_it(
+    tmp_path, template, importer
+):
+    rows = [[f"Firma {n}", "Kühn", "", "Gewerbe"] for n in range(operations.START_BATCH + 1)]
+    imported = import_leads(tmp_path, importer, rows)
+    assert ProcessInstance.objects.filter(record_id__in=[lead.pk for lead in imported]).count() == (
+        operations.START_BATCH + 1
+    )
+    first = imported[0]
+    tasks = Activity.objects.filter(regarding_id=first.pk).count()
+    operations.start_processes(records=[first], acting_user=importer, now=NOW)  # no second one
+    assert Activity.objects.filter(regarding_id=first.pk).count() == tasks

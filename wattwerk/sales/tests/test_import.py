@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from wattwerk.core.history import verify_chain
 from wattwerk.core.importing import CHUNK, get_importers
 from wattwerk.core.models import ObjectChange
 from wattwerk.customers.models import Account, Contact
@@ -144,6 +145,7 @@ def test_a_problem_in_the_last_block_leaves_the_earlier_blocks_unwritten(tmp_pat
     rows[-2][5] = rows[-1][5] = "Raumfahrt"  # the last lead, read from its first row
     path = tmp_path / "leads.csv"
     write_csv(path, LEAD_HEADER, rows)
+    history_before = ObjectChange.objects.count()
     result = get_importers()["leads"](importer_user, timezone.now()).run(path.open("rb"))
     assert [(problem.row, problem.column) for problem in result.problems] == [
         (len(rows), "Kundentyp")
@@ -151,7 +153,8 @@ def test_a_problem_in_the_last_block_leaves_the_earlier_blocks_unwritten(tmp_pat
     assert result.created == {}
     assert not Lead.objects.exists()
     assert not LeadLine.objects.exists()
-    assert not ObjectChange.objects.filter(event="line_added").exists()
+    assert ObjectChange.objects.count() == history_before
+    assert verify_chain().intact
 
 
 def test_the_rows_of_a_lead_need_not_follow_each_other(tmp_path, importer_user):
@@ -167,6 +170,16 @@ def test_the_rows_of_a_lead_need_not_follow_each_other(tmp_path, importer_user):
         for lead in Lead.objects.all()
     }
     assert kinds == {"Interessent 0": ["energy", "service"], "Interessent 1": ["energy"]}
+
+
+def test_a_column_named_twice_is_refused(tmp_path, importer_user):
+    path = tmp_path / "leads.csv"
+    write_csv(path, [*LEAD_HEADER, "reference"], [[*row, "X1"] for row in lead_rows(2)])
+    result = get_importers()["leads"](importer_user, timezone.now()).run(path.open("rb"))
+    assert [(problem.row, problem.column, problem.message) for problem in result.problems] == [
+        (1, "reference", "Diese Spalte steht schon einmal in der Kopfzeile.")
+    ]
+    assert not Lead.objects.exists()
 
 
 def test_an_implausible_price_is_named_by_row_and_column(tmp_path, importer_user):
