@@ -31,8 +31,8 @@ PLANS = {
     "RecordTypeSuite deckt die generischen Listen ab, diese Seiten brauchen einen eigenen.",
     "api_cpu_vs_raw": "Die Zählung liest seit 0011 höchstens 1.001 Schlüssel; was bleibt, ist "
     "DRFs Arbeit je Feld und Zeile (Serializer, Feldrechte, ETag) gegen ein rohes SELECT. "
-    "Plan: Profil der API-Liste (cProfile), Listen-Serializer mit vorab bestimmten Feldern "
-    "statt to_representation je Feld, Feldrechte einmal je Anfrage.",
+    "Nächster Schritt: Profil der API-Liste (cProfile), Listen-Serializer mit vorab "
+    "bestimmten Feldern statt to_representation je Feld, Feldrechte einmal je Anfrage.",
     "html_vs_api": "Die Tabellenzeilen baut schon Python statt einer Template-Schleife je Zelle "
     "(core/templatetags/record_tables.py); was bleibt, ist django-tables2s Arbeit je Zelle "
     "(Accessor, Signaturprüfung der render-Methode bei jedem Aufruf) und das Filterformular. "
@@ -42,30 +42,44 @@ PLANS = {
     "selbst (Abfragen, Zählung, Zellen), die ganze Seite fügt nur Menü und Filterformular "
     "hinzu. Das Verhältnis sinkt erst, wenn die Zeilen billiger werden: dieselben Schritte wie "
     "bei html_vs_api, dazu die Zählung ohne vollständigen Scan (siehe p95_m_vs_s).",
-    "p95_m_vs_s": "Seit 0011 zählen Listen höchstens 1.001 Zeilen, Aktivitäten, Angebote, Leads "
-    "und Verkaufschancen haben Indizes für Filter und Sortierung, eine ganze MaLo-ID wird "
-    "exakt über ihren Index gesucht. Was noch wächst, zeigen die Pläne unten: ein Filter, den "
-    "kein Index trägt, liest bis zur 25. Zeile (bei seltenen Werten fast alles), und ein Wort "
-    "im Namen ist LIKE '%…%' über jede Tabelle. Plan: Trigramm-Index (pg_trgm) bzw. FTS5 für "
-    "Namen, Indizes für die häufigen Filter der Listen aus den Plänen.",
+    "p95_m_vs_s": "Erstmals mit M gemessen (nach 0011): 27 von 48 halten; Datensatzseiten, "
+    "Aktivitäten und die MaLo-Suche auf SQLite wachsen nicht. Was wächst, zeigen die Pläne: "
+    "Angebote auf SQLite (7–16 ×) – der Zustand „abgelaufen“ ist ein ODER aus zwei Bereichen "
+    "von quote_binding (MULTI-INDEX OR), danach wird jede Treffermenge nach Bindefrist sortiert; "
+    "Firmen, Leads und Verkaufschancen (2–4,5 ×) lesen bis zur 25. Zeile, die Filter und "
+    "Rechte bestehen; die Lieferstellen einer großen Firma auf SQLite (4,5 ×); auf PostgreSQL "
+    "die Suche nach einem Namen (2,3 ×: LIKE '%…%' über alle Lieferstellen, Hash Join, 146 ms) "
+    "und nach einer MaLo-ID (4,5 ×). Plan: „abgelaufen“ als gespeicherter Zustand (täglich "
+    "fortgeschrieben) statt ODER, damit ein Index (Status, Bindefrist) in Sortierfolge liest; "
+    "Indizes aus den Filtern der Listen (Firmen: Segment, Rechtsform, Name); Trigramm-Index "
+    "(pg_trgm) bzw. FTS5 für Namen; die MaLo-Suche auf PostgreSQL mit EXPLAIN ANALYZE "
+    "nachmessen.",
     "import_rate": "Seit dieser Runde starten die Prozesse importierter Leads gesammelt "
     "(processes.start_processes: Instanzen, Stufen, Aufgaben, Verlauf je Block von 500, eine "
     "feste Zahl von Abfragen statt rund 24 je Lead), und die Zeilenprüfung fragt die Datenbank "
-    "nicht mehr je Zeile: auf S rund 1,3 % der rohen Rate statt 0,1–0,5 %, fünf- bis zehnmal so "
-    "schnell. Was bleibt, ist Python-Arbeit je Zeile: jede Zelle umwandeln und prüfen "
+    "nicht mehr je Zeile: rund 1,3 % (SQLite) bzw. 4–7 % (PostgreSQL) der rohen Rate statt "
+    "0,1–0,5 %, fünf- bis zehnmal so schnell. Gemessen vor 014fa5d, das die Zeilen vor dem "
+    "Schreiben in einem eigenen Durchgang prüft (außerhalb der Transaktion); geschätzt rund "
+    "15 % mehr Zeit, da die Prüfung etwa ein Siebtel des Imports ausmacht. Was bleibt, "
+    "ist Python-Arbeit je Zeile: jede Zelle umwandeln und prüfen "
     "(Formularfeld, full_clean), je Lead die Bedingungen der Stufenaufgaben (CEL) und die "
     "Verlaufseinträge mit Hash-Kette. Die Referenz fügt fertige Tupel ohne jede Prüfung ein "
     "(rund 16 µs je Zeile); 25 % davon ließen für Lesen, Prüfen, Prozess und Verlauf rund "
     "64 µs je Zeile – mit Prüfung je Feld in Python nicht erreichbar. Nächste Schritte: je "
     "Spalte einmal einen Umwandler bestimmen statt Formularfeld und full_clean je Zelle; den "
     "CEL-Kontext nur aus den Namen bauen, die eine Bedingung liest.",
-    "import_memory": "Der Import liest die Datei, während er prüft, und schreibt Blöcke von 500 "
-    "Datensätzen in der einen Transaktion; gehalten werden ein Block und je Lead-Nr. die Zeile, "
-    "in der sie endet.",
-    "export_memory": "Auf M (SQLite) wächst die Spitze um rund 10 Byte je Zeile (1,5 MB bei "
-    "20.000, 3,3 MB bei 200.000 Zeilen): etwas je Zeile bleibt bis zum Ende gehalten. Mit "
-    "tracemalloc "
-    "zwei Schnappschüsse während des Exports vergleichen und die Stelle finden.",
+    "import_memory": "Der Import hält die Datei nicht: er liest sie, um die Zeilen zu zählen, "
+    "um sie zu prüfen und – wenn nichts fehlt – um Blöcke von 500 Datensätzen in einer "
+    "Transaktion zu schreiben. Gehalten werden ein Block und je Lead-Nr. die Zeile, in der sie "
+    "endet.",
+    "export_memory": "Auf M wächst die Spitze weiter um 6–12 Byte je Zeile (SQLite CSV 1,5 → "
+    "2,5 MB, XLSX 1,1 → 3,3 MB von 20.000 auf 200.000 Zeilen; PostgreSQL ebenso); auf S "
+    "(1.000 → 10.000 Zeilen) hält das Ziel. Ein erster tracemalloc-Vergleich auf M (kleiner "
+    "Satz, vor und nach dem Export) lässt 0,8 MB gehalten zurück, größte Posten: Datumswerte "
+    "mit Zeitzone (SQLite), Zahlenformatierung, JSON-Felder; ob sie mit den Zeilen wachsen, ist "
+    "nicht gemessen (derselbe Vergleich auf dem großen Satz lief unter tracemalloc zu lange). "
+    "Nächster Schritt: zwei Schnappschüsse während desselben Exports (nach 10 % und nach 90 % "
+    "der Zeilen) vergleichen.",
 }
 
 
