@@ -420,6 +420,9 @@ class DeliveryPoint(OwnedModel, RecordModel):
                 violation_error_message=_("Diese MaLo-ID gibt es in dieser Sparte schon."),
             ),
         ]
+        # The unique pair leads with the commodity: a search by MaLo-ID alone (and the list's
+        # order) needs its own index; PostgreSQL read the whole table without one.
+        indexes = [models.Index(fields=["malo_id"], name="delivery_point_malo")]
 
     def __str__(self) -> str:
         return f"{self.malo_id} {self.name}".strip()
