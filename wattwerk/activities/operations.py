@@ -19,11 +19,10 @@ from .models import Activity, Chain
 
 
 def _activities_created(activities: list[Activity], *, now, **context) -> None:
+    regarding = defaultdict(set)
     for activity in activities:
         if notifications.opens_for_a_department(activity, None):
             notifications.notify_department(activity, now=now)
-    regarding = defaultdict(set)
-    for activity in activities:
         regarding[activity.regarding_type_id].add(activity.regarding_id)
     for type_id, ids in regarding.items():
         if type_id is not None:

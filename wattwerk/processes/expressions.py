@@ -305,6 +305,13 @@ def contexts(records: list) -> list[dict]:
         key=lambda row: row.pop("record"),
         value=_row_values,
     )
+    # the linked records each context names: one query per link, not one per record
+    linked = (
+        ("account__customer_type", "contact", "lead")
+        if model is Opportunity
+        else ("account", "contact", "customer_type")
+    )
+    models.prefetch_related_objects(records, *linked)
     found = []
     for record in records:
         values = _values(record, model)

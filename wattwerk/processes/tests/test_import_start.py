@@ -23,7 +23,7 @@ from wattwerk.core.importing import get_importers
 from wattwerk.core.models import ObjectChange, OutboxEmail
 from wattwerk.processes import operations
 from wattwerk.processes.models import ProcessInstance
-from wattwerk.sales.models import Lead
+from wattwerk.sales.models import Lead, Opportunity
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +254,25 @@ def test_more_leads_than_a_block_all_start_and_one_with_a_process_keeps_it(
     tasks = Activity.objects.filter(regarding_id=first.pk).count()
     operations.start_processes(records=[first], acting_user=importer, now=NOW)  # no second one
     assert Activity.objects.filter(regarding_id=first.pk).count() == tasks
+
+
+def test_the_contexts_of_many_opportunities_take_the_same_queries_as_of_a_few():
+    from wattwerk.customers.tests.factories import ContactFactory
+    from wattwerk.processes import expressions
+    from wattwerk.processes.tests.helpers import industrial_opportunity
+
+    opportunities = []
+    for _ in range(6):
+        opportunity = industrial_opportunity(now=NOW)
+        opportunity.contact = ContactFactory()
+        opportunity.save()
+        opportunities.append(opportunity)
+
+    def queries_for(count: int) -> int:
+        fresh = list(Opportunity.objects.filter(pk__in=[o.pk for o in opportunities[:count]]))
+        with CaptureQueriesContext(connection) as context:
+            found = expressions.contexts(fresh)
+        assert all(c["account"] is not None and c["contact"] is not None for c in found)
+        return len(context.captured_queries)
+
+    assert queries_for(2) == queries_for(6)
