@@ -130,6 +130,5 @@ class ImportView(View):
         if problems:
             form = ImportForm(user=request.user)
             return self.page(request, form, status=422, problems=problems)
-        created = ", ".join(f"{count} {name}" for name, count in result.created.items())
-        messages.success(request, _("Importiert: %(created)s.") % {"created": created})
+        messages.success(request, _("Importiert: %(created)s.") % {"created": result.summary()})
         return redirect(f"{kind}_list")

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.utils import formats
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
@@ -59,17 +60,25 @@ class ImportFailed(Exception):
 @dataclass
 class Result:
     rows: int = 0
-    created: dict[str, int] = field(default_factory=dict)
+    created: dict[str, int] = field(default_factory=dict)  # by the API's key
     problems: list[Problem] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # the plural name of each key
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def add(self, **created: int) -> None:
-        """Count records written (a block at a time)."""
-        for name, count in created.items():
-            self.created[name] = self.created.get(name, 0) + count
+    def add(self, name: str, model: type[models.Model], count: int) -> None:
+        """Count records of ``model`` written (a block at a time) under the key ``name``."""
+        self.created[name] = self.created.get(name, 0) + count
+        self.labels[name] = str(model._meta.verbose_name_plural)
+
+    def summary(self) -> str:
+        """What was written, for people: "10.000 Leads, 20.000 Leadzeilen"."""
+        return ", ".join(
+            f"{formats.number_format(count, force_grouping=True)} {self.labels[name]}"
+            for name, count in self.created.items()
+        )
 
 
 def cell_text(cell) -> str:
@@ -282,7 +291,7 @@ class Importer:
     # --- writing --------------------------------------------------------------------------
     def save(self, records: list, result: Result) -> None:
         save_new(self.model, records, self.user, self.now)
-        result.add(**{self.slug: len(records)})
+        result.add(self.slug, self.model, len(records))
 
     def run(self, file, *, dry_run: bool = False, progress=None) -> Result:
         """Check every row; unless it is a dry run and only when nothing is wrong, save all.

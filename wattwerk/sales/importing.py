@@ -153,4 +153,5 @@ class LeadImporter(Importer):
                 for line in lines
             ]
         )
-        result.add(leads=len(records), lines=len(lines))
+        result.add("leads", Lead, len(records))
+        result.add("lines", LeadLine, len(lines))

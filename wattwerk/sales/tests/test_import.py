@@ -112,7 +112,7 @@ def test_ten_thousand_leads_with_twenty_thousand_lines_through_the_command(tmp_p
     write_csv(path, LEAD_HEADER, lead_rows(10_000))
     out = io.StringIO()
     call_command("import_records", "leads", str(path), "--user", "importeur", stdout=out)
-    assert "Importiert: 10000 leads, 20000 lines." in out.getvalue()  # over twenty blocks
+    assert "Importiert: 10.000 Leads, 20.000 Leadzeilen." in out.getvalue()  # over twenty blocks
     assert Lead.objects.count() == 10_000
     assert LeadLine.objects.count() == 20_000
     lead = Lead.objects.get(company_name="Interessent 4711")
@@ -318,8 +318,9 @@ def test_the_import_page_checks_first_then_imports(client, importer_user, make_u
     client.force_login(make_user("sales.read_lead", "sales.create_lead"))
     assert client.post(reverse("import"), {"token": token, "type": "leads"}).status_code == 404
     client.force_login(importer_user)
-    done = client.post(reverse("import"), {"token": token, "type": "leads"})
-    assert done.status_code == 302
+    done = client.post(reverse("import"), {"token": token, "type": "leads"}, follow=True)
+    assert done.redirect_chain[0][1] == 302
+    assert "Importiert: 3 Leads, 6 Leadzeilen." in done.content.decode()
     assert Lead.objects.count() == 3
     assert client.post(reverse("import"), {"token": token, "type": "leads"}).status_code == 404
 

@@ -56,5 +56,4 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(self.style.SUCCESS(f"{result.rows} Zeilen geprüft, keine Fehler."))
             return
-        created = ", ".join(f"{count} {name}" for name, count in result.created.items())
-        self.stdout.write(self.style.SUCCESS(f"Importiert: {created}."))
+        self.stdout.write(self.style.SUCCESS(f"Importiert: {result.summary()}."))
