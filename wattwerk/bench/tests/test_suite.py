@@ -59,7 +59,9 @@ def test_every_case_is_measured_with_positive_times(measured):
 def test_the_raw_reference_returns_the_page_of_the_api(measured):
     for spec in suite.LISTS:
         visible = measured["visible"][spec.slug]
-        assert 0 < measured["cases"][f"{spec.slug}.raw"]["rows"] <= min(visible, suite.PAGE)
+        rows = measured["cases"][f"{spec.slug}.raw"]["rows"]
+        assert 0 < rows <= min(visible, suite.PAGE)
+        assert rows == measured["cases"][f"{spec.slug}.api"]["rows"], spec.slug  # not the count
 
 
 def test_every_goal_of_a_run_is_judged_with_a_positive_ratio(measured):
