@@ -31,6 +31,22 @@ def count_queries(call) -> int:
     return len(context.captured_queries)
 
 
+def query_plan(queryset) -> str:
+    """How the database would answer ``queryset`` (SQLite's query plan; on PostgreSQL the
+    plan as if the tables were large, without sequential scans)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = cursor.fetchall()
+            cursor.execute("SET LOCAL enable_seqscan = on")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = cursor.fetchall()
+        return " ".join(str(row) for row in plan)
+
+
 def history(instance) -> list[ObjectChange]:
     return list(
         ObjectChange.objects.filter(

@@ -130,6 +130,8 @@ class Lead(OwnedModel, MarketingAttributes, TotalsFields, ActivityLinks, RecordM
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["company_name"], name="lead_company"),
+            # The open leads (most of them) by company: one range, read in order.
+            models.Index(fields=["status", "company_name"], name="lead_status"),
             models.Index(fields=["created_at"], name="lead_created"),  # newest first
         ]
 
@@ -247,6 +249,8 @@ class Opportunity(OwnedModel, TotalsFields, ActivityLinks, RecordModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "expected_close"], name="opportunity_pipeline"),
+            # A salesperson's open opportunities by expected close: their own range, in order.
+            models.Index(fields=["owner", "status", "expected_close"], name="opportunity_owner"),
             models.Index(fields=["created_at"], name="opportunity_created"),  # newest first
         ]
 
