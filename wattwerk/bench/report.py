@@ -15,10 +15,33 @@ GROWTH_GROUPS = ("list", "partial", "api", "search", "record")
 GOALS = {
     "queries_constant": "Abfragen unabhängig von der Zeilenzahl (25 Zeilen ÷ 1 Zeile; "
     "Datensatzseite: großer ÷ kleiner Datensatz)",
-    "api_cpu_vs_raw": "API-Liste CPU ≤ 3 × rohes SQL derselben 25 Zeilen",
+    "api_cpu_vs_raw": "Die Referenz ist seit diesem Lauf die Zeilenabfrage der API selbst "
+    "(vorher griff der Lauf die begrenzte Zählung, die auch ein LIMIT hat): sie kostet "
+    "0,2–0,9 ms, die API-Liste 18–110 ms. Das ist DRFs Arbeit je Feld und Zeile (Serializer, "
+    "Feldrechte, ETag), die Zählung und die Anmeldung – gegen ein rohes SELECT aus dem Index "
+    "nicht auf 3 × zu bringen. Nächster Schritt: Profil der API-Liste (cProfile), "
+    "Listen-Serializer mit vorab bestimmten Feldern statt to_representation je Feld, "
+    "Feldrechte einmal je Anfrage.",
     "html_vs_api": "HTML-Liste CPU ≤ 2 × API-Liste",
     "partial_vs_page": "htmx-Teilseite CPU ≤ 0,6 × ganze Seite",
-    "p95_m_vs_s": "p95 auf M ≤ 1,5 × p95 auf S",
+    "p95_m_vs_s": "Zweiter Lauf mit M (2026-12-08). p95 aus zehn Messungen ist fast das "
+    "Maximum; einzelne Ausreißer (eine Messung von zehn) sind am Median zu erkennen, den die "
+    "JSON-Datei je Fall enthält. Seit dem ersten Lauf behoben: „abgelaufen“ liest den Index "
+    "der Bindefrist in Sortierfolge (Status als Bedingung ohne Index, da SQLite die "
+    "Verteilung der Werte nicht kennt; SQLite-Angebote im Median 1,2–1,5 × statt 7–16 ×), "
+    "Indizes für Schlüsselkunden nach Name (account_segment), die offenen Verkaufschancen "
+    "eines Vertrieblers nach Abschluss (opportunity_owner) und die MaLo-ID allein "
+    "(delivery_point_malo). Was noch wächst: Leads auf SQLite (2–2,8 ×: SQLite sortiert jede "
+    "Trefferzeile; lead_status (Status, Firma) kam in die Migration, nachdem die "
+    "SQLite-Datenbanken migriert waren, und fehlt in diesen Läufen – mit ihm liest SQLite auf "
+    "M 0,7 ms statt 61 ms); die Namenssuche auf SQLite (4,5 ×: die Lieferstellen werden über "
+    "die Sparte verbunden und alle nach MaLo-ID sortiert, statt delivery_point_malo in Folge "
+    "zu lesen); die Aktivitätenliste auf PostgreSQL (Median 1,5 ×: die Rechte – Besitzer, "
+    "Abteilungen, Freigaben – sind ein ODER, das kein Index trägt). Nur Ausreißer (Median "
+    "≤ 1,25 ×): SQLite-Angebotsliste und Kontakte einer Firma, PostgreSQL-Lieferstellen einer "
+    "Firma. Plan: die Suche ohne Verbindung zur Sparte (Sparte je Treffer nachladen) oder "
+    "FTS5/pg_trgm für Namen; die Rechte der Aktivitäten als Vereinigung einzelner "
+    "Indexbereiche; p95 aus mehr Messungen; danach M erneut messen.",
     "import_rate": "Import ≥ 25 % der Zeilen/s des rohen Bulk-Inserts",
     "import_memory": "Import-Speicher beschränkt (Spitze bei ½ ÷ ¼ der Zeilen ≤ 1,25)",
     "export_memory": "Export streamt (Speicherspitze großer ÷ kleiner Satz ≤ 1,25)",
@@ -55,32 +78,27 @@ PLANS = {
     "fortgeschrieben) statt ODER, damit ein Index (Status, Bindefrist) in Sortierfolge liest; "
     "Indizes aus den Filtern der Listen (Firmen: Segment, Rechtsform, Name); Trigramm-Index "
     "(pg_trgm) bzw. FTS5 für Namen.",
-    "import_rate": "Seit dieser Runde starten die Prozesse importierter Leads gesammelt "
-    "(processes.start_processes: Instanzen, Stufen, Aufgaben, Verlauf je Block von 500, eine "
-    "feste Zahl von Abfragen statt rund 24 je Lead), und die Zeilenprüfung fragt die Datenbank "
-    "nicht mehr je Zeile: rund 1,3 % (SQLite) bzw. 4–7 % (PostgreSQL) der rohen Rate statt "
-    "0,1–0,5 %, fünf- bis zehnmal so schnell. Gemessen vor 014fa5d, das die Zeilen vor dem "
-    "Schreiben in einem eigenen Durchgang prüft (außerhalb der Transaktion); geschätzt rund "
-    "15 % mehr Zeit, da die Prüfung etwa ein Siebtel des Imports ausmacht. Was bleibt, "
-    "ist Python-Arbeit je Zeile: jede Zelle umwandeln und prüfen "
-    "(Formularfeld, full_clean), je Lead die Bedingungen der Stufenaufgaben (CEL) und die "
-    "Verlaufseinträge mit Hash-Kette. Die Referenz fügt fertige Tupel ohne jede Prüfung ein "
-    "(rund 16 µs je Zeile); 25 % davon ließen für Lesen, Prüfen, Prozess und Verlauf rund "
-    "64 µs je Zeile – mit Prüfung je Feld in Python nicht erreichbar. Nächste Schritte: je "
-    "Spalte einmal einen Umwandler bestimmen statt Formularfeld und full_clean je Zelle; den "
-    "CEL-Kontext nur aus den Namen bauen, die eine Bedingung liest.",
+    "import_rate": "Die Prozesse importierter Leads starten gesammelt "
+    "(processes.start_processes: Instanzen, Stufen, Aufgaben, Verlauf je Block von 500), und "
+    "die Zeilenprüfung fragt die Datenbank nicht je Zeile. Gemessen (mit der Prüfung in einem "
+    "eigenen Durchgang vor dem Schreiben): rund 480–500 Zeilen/s auf SQLite (1,2 % der rohen "
+    "Rate von rund 40.000) und 440 Zeilen/s auf PostgreSQL (S: 5,8 % von 7.700). Was bleibt, "
+    "ist Python-Arbeit je Zeile: jede Zelle umwandeln und prüfen (Formularfeld, full_clean), "
+    "je Lead die Bedingungen der Stufenaufgaben (CEL) und die Verlaufseinträge mit "
+    "Hash-Kette. Die Referenz fügt fertige Tupel ohne jede Prüfung ein (rund 25 µs je Zeile); "
+    "25 % davon ließen für Lesen, Prüfen, Prozess und Verlauf rund 100 µs je Zeile – mit "
+    "Prüfung je Feld in Python nicht erreichbar. Nächste Schritte: je Spalte einmal einen "
+    "Umwandler bestimmen statt Formularfeld und full_clean je Zelle; den CEL-Kontext nur aus "
+    "den Namen bauen, die eine Bedingung liest.",
     "import_memory": "Der Import hält die Datei nicht: er liest sie, um die Zeilen zu zählen, "
     "um sie zu prüfen und – wenn nichts fehlt – um Blöcke von 500 Datensätzen in einer "
     "Transaktion zu schreiben. Gehalten werden ein Block und je Lead-Nr. die Zeile, in der sie "
     "endet.",
-    "export_memory": "Auf M wächst die Spitze weiter um 6–12 Byte je Zeile (SQLite CSV 1,5 → "
-    "2,5 MB, XLSX 1,1 → 3,3 MB von 20.000 auf 200.000 Zeilen; PostgreSQL ebenso); auf S "
-    "(1.000 → 10.000 Zeilen) hält das Ziel. Ein erster tracemalloc-Vergleich auf M (kleiner "
-    "Satz, vor und nach dem Export) lässt 0,8 MB gehalten zurück, größte Posten: Datumswerte "
-    "mit Zeitzone (SQLite), Zahlenformatierung, JSON-Felder; ob sie mit den Zeilen wachsen, ist "
-    "nicht gemessen (derselbe Vergleich auf dem großen Satz lief unter tracemalloc zu lange). "
-    "Nächster Schritt: zwei Schnappschüsse während desselben Exports (nach 10 % und nach 90 % "
-    "der Zeilen) vergleichen.",
+    "export_memory": "Auf M wächst die Spitze noch (20.183 → 200.040 Zeilen: SQLite CSV "
+    "1,4 → 3,2 MB, XLSX 1,1 → 3,3 MB; PostgreSQL CSV 1,5 → 2,4 MB, XLSX 1,2 → 3,3 MB), rund "
+    "5–12 Byte je Zeile; auf S (1.046 → 10.040 Zeilen) hält das Ziel, und zwei "
+    "Schnappschüsse während desselben Exports auf S (nach 2.000 Zeilen und am Ende) zeigen "
+    "nichts, was mit den Zeilen wächst. Nächster Schritt: derselbe Vergleich auf M.",
 }
 
 
