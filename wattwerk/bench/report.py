@@ -15,33 +15,10 @@ GROWTH_GROUPS = ("list", "partial", "api", "search", "record")
 GOALS = {
     "queries_constant": "Abfragen unabhängig von der Zeilenzahl (25 Zeilen ÷ 1 Zeile; "
     "Datensatzseite: großer ÷ kleiner Datensatz)",
-    "api_cpu_vs_raw": "Die Referenz ist seit diesem Lauf die Zeilenabfrage der API selbst "
-    "(vorher griff der Lauf die begrenzte Zählung, die auch ein LIMIT hat): sie kostet "
-    "0,2–0,9 ms, die API-Liste 18–110 ms. Das ist DRFs Arbeit je Feld und Zeile (Serializer, "
-    "Feldrechte, ETag), die Zählung und die Anmeldung – gegen ein rohes SELECT aus dem Index "
-    "nicht auf 3 × zu bringen. Nächster Schritt: Profil der API-Liste (cProfile), "
-    "Listen-Serializer mit vorab bestimmten Feldern statt to_representation je Feld, "
-    "Feldrechte einmal je Anfrage.",
+    "api_cpu_vs_raw": "API-Liste CPU ≤ 3 × rohes SQL derselben 25 Zeilen",
     "html_vs_api": "HTML-Liste CPU ≤ 2 × API-Liste",
     "partial_vs_page": "htmx-Teilseite CPU ≤ 0,6 × ganze Seite",
-    "p95_m_vs_s": "Zweiter Lauf mit M (2026-12-08). p95 aus zehn Messungen ist fast das "
-    "Maximum; einzelne Ausreißer (eine Messung von zehn) sind am Median zu erkennen, den die "
-    "JSON-Datei je Fall enthält. Seit dem ersten Lauf behoben: „abgelaufen“ liest den Index "
-    "der Bindefrist in Sortierfolge (Status als Bedingung ohne Index, da SQLite die "
-    "Verteilung der Werte nicht kennt; SQLite-Angebote im Median 1,2–1,5 × statt 7–16 ×), "
-    "Indizes für Schlüsselkunden nach Name (account_segment), die offenen Verkaufschancen "
-    "eines Vertrieblers nach Abschluss (opportunity_owner) und die MaLo-ID allein "
-    "(delivery_point_malo). Was noch wächst: Leads auf SQLite (2–2,8 ×: SQLite sortiert jede "
-    "Trefferzeile; lead_status (Status, Firma) kam in die Migration, nachdem die "
-    "SQLite-Datenbanken migriert waren, und fehlt in diesen Läufen – mit ihm liest SQLite auf "
-    "M 0,7 ms statt 61 ms); die Namenssuche auf SQLite (4,5 ×: die Lieferstellen werden über "
-    "die Sparte verbunden und alle nach MaLo-ID sortiert, statt delivery_point_malo in Folge "
-    "zu lesen); die Aktivitätenliste auf PostgreSQL (Median 1,5 ×: die Rechte – Besitzer, "
-    "Abteilungen, Freigaben – sind ein ODER, das kein Index trägt). Nur Ausreißer (Median "
-    "≤ 1,25 ×): SQLite-Angebotsliste und Kontakte einer Firma, PostgreSQL-Lieferstellen einer "
-    "Firma. Plan: die Suche ohne Verbindung zur Sparte (Sparte je Treffer nachladen) oder "
-    "FTS5/pg_trgm für Namen; die Rechte der Aktivitäten als Vereinigung einzelner "
-    "Indexbereiche; p95 aus mehr Messungen; danach M erneut messen.",
+    "p95_m_vs_s": "p95 auf M ≤ 1,5 × p95 auf S",
     "import_rate": "Import ≥ 25 % der Zeilen/s des rohen Bulk-Inserts",
     "import_memory": "Import-Speicher beschränkt (Spitze bei ½ ÷ ¼ der Zeilen ≤ 1,25)",
     "export_memory": "Export streamt (Speicherspitze großer ÷ kleiner Satz ≤ 1,25)",
@@ -52,10 +29,13 @@ PLANS = {
     "queries_constant": "Die zusätzlichen Abfragen je Zeile finden (CaptureQueriesContext) und "
     "mit select_related/prefetch_related oder einer Annotation bündeln; der Test in "
     "RecordTypeSuite deckt die generischen Listen ab, diese Seiten brauchen einen eigenen.",
-    "api_cpu_vs_raw": "Die Zählung liest seit 0011 höchstens 1.001 Schlüssel; was bleibt, ist "
-    "DRFs Arbeit je Feld und Zeile (Serializer, Feldrechte, ETag) gegen ein rohes SELECT. "
-    "Nächster Schritt: Profil der API-Liste (cProfile), Listen-Serializer mit vorab "
-    "bestimmten Feldern statt to_representation je Feld, Feldrechte einmal je Anfrage.",
+    "api_cpu_vs_raw": "Die Referenz ist seit diesem Lauf die Zeilenabfrage der API selbst "
+    "(vorher griff der Lauf die begrenzte Zählung, die auch ein LIMIT hat): sie kostet "
+    "0,2–0,9 ms, die API-Liste 18–110 ms. Das ist DRFs Arbeit je Feld und Zeile (Serializer, "
+    "Feldrechte, ETag), die Zählung und die Anmeldung – gegen ein rohes SELECT aus dem Index "
+    "nicht auf 3 × zu bringen. Nächster Schritt: Profil der API-Liste (cProfile), "
+    "Listen-Serializer mit vorab bestimmten Feldern statt to_representation je Feld, "
+    "Feldrechte einmal je Anfrage.",
     "html_vs_api": "Die Tabellenzeilen baut schon Python statt einer Template-Schleife je Zelle "
     "(core/templatetags/record_tables.py); was bleibt, ist django-tables2s Arbeit je Zelle "
     "(Accessor, Signaturprüfung der render-Methode bei jedem Aufruf) und das Filterformular. "
@@ -65,19 +45,25 @@ PLANS = {
     "selbst (Abfragen, Zählung, Zellen), die ganze Seite fügt nur Menü und Filterformular "
     "hinzu. Das Verhältnis sinkt erst, wenn die Zeilen billiger werden: dieselben Schritte wie "
     "bei html_vs_api, dazu die Zählung ohne vollständigen Scan (siehe p95_m_vs_s).",
-    "p95_m_vs_s": "Erstmals mit M gemessen (nach 0011): 27 von 48 halten; Datensatzseiten, "
-    "Aktivitäten und die MaLo-Suche auf SQLite wachsen nicht. Was wächst, zeigen die Pläne: "
-    "Angebote auf SQLite (7–16 ×) – der Zustand „abgelaufen“ ist ein ODER aus zwei Bereichen "
-    "von quote_binding (MULTI-INDEX OR), danach wird jede Treffermenge nach Bindefrist sortiert; "
-    "Firmen, Leads und Verkaufschancen (2–4,5 ×) lesen bis zur 25. Zeile, die Filter und "
-    "Rechte bestehen; die Lieferstellen einer großen Firma auf SQLite (4,5 ×); auf PostgreSQL "
-    "die Suche nach einem Namen (2,3 ×: LIKE '%…%' über alle Lieferstellen, Hash Join, 146 ms) "
-    "und nach einer MaLo-ID (4,5 ×: der eindeutige Index beginnt mit der Sparte, PostgreSQL las "
-    "die ganze Tabelle; nach dem Lauf kam delivery_point_malo hinzu, auf M 145 → 22 ms). "
-    "Plan: „abgelaufen“ als gespeicherter Zustand (täglich "
-    "fortgeschrieben) statt ODER, damit ein Index (Status, Bindefrist) in Sortierfolge liest; "
-    "Indizes aus den Filtern der Listen (Firmen: Segment, Rechtsform, Name); Trigramm-Index "
-    "(pg_trgm) bzw. FTS5 für Namen.",
+    "p95_m_vs_s": "Zweiter Lauf mit M (2026-12-08). p95 aus zehn Messungen ist fast das "
+    "Maximum; einzelne Ausreißer (eine Messung von zehn) sind am Median zu erkennen, den die "
+    "JSON-Datei je Fall enthält. Seit dem ersten Lauf behoben: „abgelaufen“ liest den Index "
+    "der Bindefrist in Sortierfolge (Status als Bedingung ohne Index, da SQLite die "
+    "Verteilung der Werte nicht kennt; SQLite-Angebote im Median 1,2–1,5 × statt 7–16 ×), "
+    "Indizes für Schlüsselkunden nach Name (account_segment), die offenen Verkaufschancen "
+    "eines Vertrieblers nach Abschluss (opportunity_owner) und die MaLo-ID allein "
+    "(delivery_point_malo). Was noch wächst: Leads auf SQLite (2–2,8 ×: SQLite sortiert jede "
+    "Trefferzeile; lead_status (Status, Firma) kam in die Migration, nachdem die "
+    "SQLite-Datenbank M migriert war, und fehlt in diesem Lauf – mit ihm liest SQLite die "
+    "Seite auf M in unter 2 ms statt 61 ms); die Namenssuche auf SQLite (4,5 ×: die "
+    "Lieferstellen werden über die Sparte verbunden und alle nach MaLo-ID sortiert, statt "
+    "delivery_point_malo in Folge zu lesen); die Aktivitätenliste auf PostgreSQL (Median "
+    "1,5 ×: die Rechte – Besitzer, Abteilungen, Freigaben – sind ein ODER, das kein Index "
+    "trägt). Nur Ausreißer (Median "
+    "≤ 1,25 ×): SQLite-Angebotsliste und Kontakte einer Firma, PostgreSQL-Lieferstellen einer "
+    "Firma. Plan: die Suche ohne Verbindung zur Sparte (Sparte je Treffer nachladen) oder "
+    "FTS5/pg_trgm für Namen; die Rechte der Aktivitäten als Vereinigung einzelner "
+    "Indexbereiche; p95 aus mehr Messungen; danach M erneut messen.",
     "import_rate": "Die Prozesse importierter Leads starten gesammelt "
     "(processes.start_processes: Instanzen, Stufen, Aufgaben, Verlauf je Block von 500), und "
     "die Zeilenprüfung fragt die Datenbank nicht je Zeile. Gemessen (mit der Prüfung in einem "

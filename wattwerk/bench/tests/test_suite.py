@@ -140,3 +140,12 @@ def test_bench_report_command_writes_json_and_markdown(measured, tmp_path):
     assert len(written["runs"]) == 1
     assert written["goals"]
     assert (tmp_path / "latest.md").read_text().startswith("# Wattwerk – Benchmark")
+
+
+def test_every_goal_has_a_short_label_and_its_own_plan():
+    """The labels head the table; the plans (what to do when a goal fails) are kept apart. A
+    plan written into a label went unnoticed twice."""
+    assert set(report.GOALS) == set(report.PLANS)
+    for goal, label in report.GOALS.items():
+        assert len(label) <= 120, goal
+        assert label != report.PLANS[goal], goal
