@@ -3,7 +3,7 @@ from the whole table (on the bench's M: 150,000 accounts)."""
 
 import pytest
 
-from wattwerk.core.testing import query_plan
+from wattwerk.core.testing import sqlite_query_plan
 from wattwerk.customers.models import Account, Segment
 
 from .factories import AccountFactory
@@ -11,20 +11,10 @@ from .factories import AccountFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def sqlite_only():
-    """PostgreSQL plans from its statistics; on a test's few rows its choice between two
-    indexes is a coin toss (it took opportunity_pipeline once in CI), on M it took these."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL chooses by the statistics of the values")
-
-
 def test_the_key_accounts_by_name_come_from_their_own_range_in_order():
     for segment in (Segment.A, Segment.C, Segment.C):
         AccountFactory(segment=segment)
     query = Account.objects.filter(segment=Segment.A).order_by("name").values("pk")[:25]
-    plan = query_plan(query)
+    plan = sqlite_query_plan(query)
     assert "account_segment" in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # SQLite: no sort of the matches

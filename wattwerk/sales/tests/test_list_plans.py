@@ -5,22 +5,12 @@ opportunities, one owner's about 1 in 120)."""
 import pytest
 
 from wattwerk.access.tests.factories import UserFactory
-from wattwerk.core.testing import query_plan
+from wattwerk.core.testing import sqlite_query_plan
 from wattwerk.sales.models import Lead, Opportunity
 
 from .factories import LeadFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sqlite_only():
-    """PostgreSQL plans from its statistics; on a test's few rows its choice between two
-    indexes is a coin toss (it took opportunity_pipeline once in CI), on M it took these."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL chooses by the statistics of the values")
 
 
 def test_the_open_opportunities_of_an_owner_by_expected_close():
@@ -32,7 +22,7 @@ def test_the_open_opportunities_of_an_owner_by_expected_close():
         .order_by("expected_close")
         .values("pk")[:25]
     )
-    plan = query_plan(query)
+    plan = sqlite_query_plan(query)
     assert "opportunity_owner" in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # SQLite: no sort of the matches
 
@@ -40,6 +30,6 @@ def test_the_open_opportunities_of_an_owner_by_expected_close():
 def test_the_open_leads_by_company():
     LeadFactory.create_batch(3)
     query = Lead.objects.filter(status=Lead.Status.OPEN).order_by("company_name").values("pk")[:25]
-    plan = query_plan(query)
+    plan = sqlite_query_plan(query)
     assert "lead_status" in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # SQLite: no sort of the matches
